@@ -1,0 +1,39 @@
+# The front door: every target runs plain scripts under scripts/.
+#
+#   make run     build the series' kernel and boot it: the MSI table tests
+#   make check   the test command: apply, per-patch builds, style, KUnit
+#   make tree    build/linux: Debian's 6.1 base plus series/, one commit a patch
+#   make export  series/ and the top-level copies from build/linux
+#   make kunit   build and boot build/linux as it is (for work in the tree)
+#   make deps    install the Debian packages all of this needs
+#   make clean   remove build/
+
+SHELL := /bin/bash
+TREE := build/linux
+
+.PHONY: all run check tree export kunit deps clean
+
+all: run
+
+deps:
+	@scripts/deps.sh
+
+$(TREE):
+	@scripts/deps.sh
+	scripts/mktree.sh $(TREE)
+
+tree: $(TREE)
+
+export: $(TREE)
+	scripts/export.sh $(TREE)
+
+kunit: deps $(TREE)
+	scripts/kunit.sh $(TREE) build/kunit W=1
+
+run: kunit
+
+check: deps
+	scripts/check.sh
+
+clean:
+	rm -rf build

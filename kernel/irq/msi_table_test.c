@@ -1,0 +1,1122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for MSI tables.
+ *
+ * A software parent irq domain stands in for the vector or interrupt
+ * remapping domain and a test store records what the table wrote into
+ * it, so every path runs without hardware. The parent composes the
+ * message from the hardware interrupt number and the target CPU, and can
+ * be told to fail its Nth allocation or activation to walk the unwind
+ * paths.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
+#include <linux/kernel_stat.h>
+#include <linux/kthread.h>
+#include <linux/msi.h>
+#include <linux/msi_table.h>
+
+#define MTT_HWSIZE	8
+#define MTT_MSG_ADDR	0xfee00000
+#define MTT_LOOPS	200
+
+struct mtt_parent {
+	struct irq_domain	*domain;
+	struct fwnode_handle	*fwnode;
+	atomic_t		live;
+	atomic_t		allocs;
+	atomic_t		activations;
+	atomic_t		next_hwirq;
+	int			fail_alloc;
+	int			fail_activate;
+};
+
+struct mtt_slot {
+	struct msi_msg		msg;
+	unsigned int		writes;
+	bool			masked;
+	u64			cookie;
+};
+
+struct mtt_store {
+	struct mtt_slot		slot[MTT_HWSIZE];
+	atomic_t		prepared;
+	atomic_t		prepares;
+	int			fail_prepare;
+};
+
+struct mtt_ctx {
+	struct device		*dev;
+	struct mtt_parent	parent;
+	struct mtt_store		store[2];
+	unsigned int		irqs_before;
+	atomic_t		handled;
+};
+
+/* Software parent domain */
+
+static void mtt_parent_noop(struct irq_data *d)
+{
+}
+
+static int mtt_parent_set_affinity(struct irq_data *d,
+				   const struct cpumask *mask, bool force)
+{
+	unsigned int cpu = cpumask_first_and(mask, cpu_online_mask);
+
+	if (cpu >= nr_cpu_ids)
+		return -EINVAL;
+	irq_data_update_effective_affinity(d, cpumask_of(cpu));
+	return IRQ_SET_MASK_OK;
+}
+
+static void mtt_parent_compose(struct irq_data *d, struct msi_msg *msg)
+{
+	unsigned int cpu = cpumask_first(irq_data_get_effective_affinity_mask(d));
+
+	msg->address_hi = 0;
+	msg->address_lo = MTT_MSG_ADDR | (cpu << 12);
+	msg->data = d->hwirq;
+}
+
+static struct irq_chip mtt_parent_chip = {
+	.name			= "msi-table-test",
+	.irq_ack		= mtt_parent_noop,
+	.irq_mask		= mtt_parent_noop,
+	.irq_unmask		= mtt_parent_noop,
+	.irq_set_affinity	= mtt_parent_set_affinity,
+	.irq_compose_msi_msg	= mtt_parent_compose,
+};
+
+static int mtt_parent_alloc(struct irq_domain *domain, unsigned int virq,
+			    unsigned int nr_irqs, void *arg)
+{
+	struct mtt_parent *p = domain->host_data;
+	unsigned int i;
+
+	if (atomic_inc_return(&p->allocs) == READ_ONCE(p->fail_alloc))
+		return -ENOSPC;
+
+	for (i = 0; i < nr_irqs; i++)
+		irq_domain_set_hwirq_and_chip(domain, virq + i,
+					      atomic_inc_return(&p->next_hwirq),
+					      &mtt_parent_chip, p);
+	atomic_add(nr_irqs, &p->live);
+	return 0;
+}
+
+static void mtt_parent_free(struct irq_domain *domain, unsigned int virq,
+			    unsigned int nr_irqs)
+{
+	struct mtt_parent *p = domain->host_data;
+
+	atomic_sub(nr_irqs, &p->live);
+	irq_domain_free_irqs_common(domain, virq, nr_irqs);
+}
+
+static int mtt_parent_activate(struct irq_domain *domain, struct irq_data *d,
+			       bool reserve)
+{
+	struct mtt_parent *p = domain->host_data;
+	unsigned int cpu;
+
+	if (atomic_inc_return(&p->activations) == READ_ONCE(p->fail_activate))
+		return -ENOSPC;
+
+	cpu = cpumask_first_and(irq_data_get_affinity_mask(d), cpu_online_mask);
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	irq_data_update_effective_affinity(d, cpumask_of(cpu));
+	return 0;
+}
+
+static const struct irq_domain_ops mtt_parent_ops = {
+	.alloc		= mtt_parent_alloc,
+	.free		= mtt_parent_free,
+	.activate	= mtt_parent_activate,
+};
+
+/* Test message store */
+
+static struct mtt_slot *mtt_slot(struct msi_table *table, struct msi_desc *desc)
+{
+	struct mtt_store *store = table->data;
+
+	return desc->msi_index < MTT_HWSIZE ? &store->slot[desc->msi_index] : NULL;
+}
+
+static void mtt_write_msg(struct msi_table *table, struct msi_desc *desc,
+			  const struct msi_msg *msg)
+{
+	struct mtt_slot *slot = mtt_slot(table, desc);
+
+	if (slot) {
+		slot->msg = *msg;
+		slot->writes++;
+	}
+}
+
+static void mtt_mask(struct msi_table *table, struct msi_desc *desc)
+{
+	struct mtt_slot *slot = mtt_slot(table, desc);
+
+	if (slot)
+		slot->masked = true;
+}
+
+static void mtt_unmask(struct msi_table *table, struct msi_desc *desc)
+{
+	struct mtt_slot *slot = mtt_slot(table, desc);
+
+	if (slot)
+		slot->masked = false;
+}
+
+static int mtt_prepare(struct msi_table *table, struct msi_desc *desc)
+{
+	struct mtt_store *store = table->data;
+	struct mtt_slot *slot = mtt_slot(table, desc);
+
+	if (atomic_inc_return(&store->prepares) == READ_ONCE(store->fail_prepare))
+		return -EIO;
+	if (slot)
+		slot->cookie = desc->cookie.value;
+	atomic_inc(&store->prepared);
+	return 0;
+}
+
+static void mtt_release(struct msi_table *table, struct msi_desc *desc)
+{
+	struct mtt_store *store = table->data;
+
+	atomic_dec(&store->prepared);
+}
+
+static const struct msi_table_ops mtt_ops = {
+	.write_msg	= mtt_write_msg,
+	.mask		= mtt_mask,
+	.unmask		= mtt_unmask,
+	.prepare_desc	= mtt_prepare,
+	.release_desc	= mtt_release,
+};
+
+/* Helpers */
+
+static unsigned int mtt_count_irqs(void)
+{
+	unsigned int irq, n = 0;
+
+	for (irq = 0; irq < nr_irqs; irq++)
+		n += !!irq_to_desc(irq);
+	return n;
+}
+
+static unsigned int mtt_count_descs(struct msi_table *table,
+				    enum msi_desc_filter filter)
+{
+	struct msi_desc *desc;
+	unsigned int n = 0;
+
+	msi_table_lock(table);
+	msi_table_for_each_desc(desc, table, filter)
+		n++;
+	msi_table_unlock(table);
+	return n;
+}
+
+static struct msi_table *mtt_create(struct kunit *test, int nr,
+				    unsigned int hwsize, unsigned long flags)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table_info info = {
+		.name	= nr ? "mt-table1" : "mt-table0",
+		.hwsize	= hwsize,
+		.flags	= flags,
+		.ops	= &mtt_ops,
+		.data	= &ctx->store[nr],
+	};
+	struct msi_table *table;
+
+	table = msi_create_table(ctx->dev, ctx->parent.domain, &info);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(table), "create: %ld", PTR_ERR(table));
+	return table;
+}
+
+/*
+ * Check that the table holds @descs descriptors, each with an
+ * interrupt and prepared by the store, and that the parent and the
+ * irq descriptors account for exactly @irqs interrupts of the test.
+ */
+static void mtt_expect_state(struct kunit *test, struct msi_table *table,
+			     unsigned int descs, unsigned int irqs)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct mtt_store *store = table->data;
+
+	KUNIT_EXPECT_EQ(test, mtt_count_descs(table, MSI_DESC_ALL), descs);
+	KUNIT_EXPECT_EQ(test, mtt_count_descs(table, MSI_DESC_ASSOCIATED), descs);
+	KUNIT_EXPECT_EQ(test, atomic_read(&store->prepared), descs);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.live), irqs);
+	KUNIT_EXPECT_EQ(test, mtt_count_irqs(), ctx->irqs_before + irqs);
+}
+
+static irqreturn_t mtt_handler(int irq, void *data)
+{
+	struct mtt_ctx *ctx = data;
+
+	atomic_inc(&ctx->handled);
+	return IRQ_HANDLED;
+}
+
+static void mtt_fire(unsigned int virq)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	generic_handle_irq(virq);
+	local_irq_restore(flags);
+}
+
+static int mtt_init(struct kunit *test)
+{
+	struct mtt_ctx *ctx;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	test->priv = ctx;
+
+	ctx->parent.fwnode = irq_domain_alloc_named_fwnode("msi-table-test");
+	KUNIT_ASSERT_NOT_NULL(test, ctx->parent.fwnode);
+	ctx->parent.domain = irq_domain_create_hierarchy(NULL, 0, 0, ctx->parent.fwnode,
+							 &mtt_parent_ops, &ctx->parent);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->parent.domain);
+
+	ctx->dev = root_device_register("msi-table-test");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->dev));
+	ctx->irqs_before = mtt_count_irqs();
+	return 0;
+}
+
+static void mtt_exit(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+
+	if (ctx->dev)
+		root_device_unregister(ctx->dev);
+	/* Whatever a test left behind is gone with the device */
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.live), 0);
+	KUNIT_EXPECT_EQ(test, mtt_count_irqs(), ctx->irqs_before);
+	irq_domain_remove(ctx->parent.domain);
+	irq_domain_free_fwnode(ctx->parent.fwnode);
+}
+
+/* Test cases */
+
+static void mtt_test_create_destroy(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+
+	KUNIT_EXPECT_PTR_EQ(test, table->dev, ctx->dev);
+	KUNIT_EXPECT_STREQ(test, table->name, "mt-table0");
+	KUNIT_EXPECT_EQ(test, table->hwsize, MTT_HWSIZE);
+	KUNIT_EXPECT_EQ(test, table->max_index, MTT_HWSIZE - 1);
+	KUNIT_EXPECT_PTR_EQ(test, table->data, (void *)&ctx->store[0]);
+	KUNIT_ASSERT_NOT_NULL(test, table->domain);
+	KUNIT_EXPECT_PTR_EQ(test, table->domain->parent, ctx->parent.domain);
+	KUNIT_EXPECT_TRUE(test, xa_load(&ctx->dev->msi.data->tables, table->id) == table);
+
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&ctx->dev->msi.data->tables));
+	KUNIT_EXPECT_EQ(test, mtt_count_irqs(), ctx->irqs_before);
+}
+
+static void mtt_test_create_invalid(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table_ops no_mask = { .write_msg = mtt_write_msg, .unmask = mtt_unmask };
+	struct msi_table_info info = { .name = "bad", .ops = &mtt_ops };
+	struct irq_domain *parent = ctx->parent.domain;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(NULL, parent, &info)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(ctx->dev, NULL, &info)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(ctx->dev, parent, NULL)), -EINVAL);
+
+	info.ops = &no_mask;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(ctx->dev, parent, &info)), -EINVAL);
+	info.ops = NULL;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(ctx->dev, parent, &info)), -EINVAL);
+	info.ops = &mtt_ops;
+	info.name = NULL;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(ctx->dev, parent, &info)), -EINVAL);
+	info.name = "bad";
+	info.flags = MSI_TABLE_DEFAULT;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(ctx->dev, parent, &info)), -EINVAL);
+	info.flags = 0;
+	info.hwsize = MSI_TABLE_MAX_INDEX + 2;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(ctx->dev, parent, &info)), -EINVAL);
+
+	/* Nothing was created */
+	KUNIT_EXPECT_TRUE(test, !ctx->dev->msi.data || xa_empty(&ctx->dev->msi.data->tables));
+	KUNIT_EXPECT_EQ(test, mtt_count_irqs(), ctx->irqs_before);
+}
+
+static void mtt_test_default_table(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *def, *table;
+
+	KUNIT_EXPECT_NULL(test, dev_msi_table(ctx->dev));
+	KUNIT_EXPECT_NULL(test, dev_msi_table(NULL));
+	table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	def = dev_msi_table(ctx->dev);
+	KUNIT_ASSERT_NOT_NULL(test, def);
+	KUNIT_EXPECT_PTR_NE(test, def, table);
+	KUNIT_EXPECT_NULL(test, def->domain);
+	KUNIT_EXPECT_EQ(test, def->max_index, MSI_MAX_INDEX);
+
+	/* The default table belongs to the bus, not to the table API */
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(def), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(def, 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(def, 0, NULL, NULL).index, -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_free(def, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(NULL, 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(NULL, 0, NULL, NULL).virq, -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(NULL, 0, 0), -EINVAL);
+}
+
+/*
+ * The 6.1 device based interfaces operate on the default table: an MSI
+ * domain allocating simple descriptors for the device fills it, and the
+ * interrupts are found through the default table.
+ */
+static void mtt_default_write_msg(struct irq_data *d, struct msi_msg *msg)
+{
+}
+
+static void mtt_default_set_desc(msi_alloc_info_t *arg, struct msi_desc *desc)
+{
+	arg->desc = desc;
+	arg->hwirq = desc->msi_index;
+}
+
+static void mtt_test_default_table_domain(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct irq_chip chip = {
+		.name			= "mt-default",
+		.irq_mask		= mtt_parent_noop,
+		.irq_unmask		= mtt_parent_noop,
+		.irq_write_msi_msg	= mtt_default_write_msg,
+	};
+	struct msi_domain_ops ops = { .set_desc = mtt_default_set_desc };
+	struct msi_domain_info info = {
+		.flags	= MSI_FLAG_USE_DEF_DOM_OPS | MSI_FLAG_USE_DEF_CHIP_OPS |
+			  MSI_FLAG_ALLOC_SIMPLE_MSI_DESCS | MSI_FLAG_FREE_MSI_DESCS,
+		.ops	= &ops,
+		.chip	= &chip,
+	};
+	struct irq_domain *domain;
+	struct msi_table *def;
+	unsigned int i, virq[4];
+
+	domain = msi_create_irq_domain(NULL, &info, ctx->parent.domain);
+	KUNIT_ASSERT_NOT_NULL(test, domain);
+	KUNIT_ASSERT_EQ(test, msi_setup_device_data(ctx->dev), 0);
+	KUNIT_ASSERT_EQ(test, msi_domain_alloc_irqs(domain, ctx->dev, 4), 0);
+
+	def = dev_msi_table(ctx->dev);
+	for (i = 0; i < 4; i++) {
+		virq[i] = msi_get_virq(def, i);
+		KUNIT_EXPECT_GT(test, virq[i], 0U);
+		KUNIT_EXPECT_EQ(test, irq_get_msi_desc(virq[i])->msi_index, i);
+	}
+	KUNIT_EXPECT_EQ(test, msi_get_virq(def, 4), 0U);
+	msi_lock_descs(ctx->dev);
+	i = 0;
+	{
+		struct msi_desc *desc;
+
+		msi_for_each_desc(desc, ctx->dev, MSI_DESC_ASSOCIATED)
+			KUNIT_EXPECT_EQ(test, desc->irq, virq[i++]);
+	}
+	msi_unlock_descs(ctx->dev);
+	KUNIT_EXPECT_EQ(test, i, 4U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.live), 4);
+
+	msi_domain_free_irqs(domain, ctx->dev);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(def, 0), 0U);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&def->store));
+	irq_domain_remove(domain);
+}
+
+static void mtt_test_alloc_range(struct kunit *test)
+{
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	unsigned int i, j, virq[MTT_HWSIZE];
+
+	KUNIT_ASSERT_EQ(test, msi_table_alloc_range(table, 0, MTT_HWSIZE - 1), 0);
+	for (i = 0; i < MTT_HWSIZE; i++) {
+		virq[i] = msi_get_virq(table, i);
+		KUNIT_EXPECT_GT(test, virq[i], 0U);
+		KUNIT_EXPECT_EQ(test, irq_get_msi_desc(virq[i])->msi_index, i);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_NE(test, virq[i], virq[j]);
+	}
+	mtt_expect_state(test, table, MTT_HWSIZE, MTT_HWSIZE);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(table, 0, MTT_HWSIZE - 1), 0);
+	mtt_expect_state(test, table, 0, 0);
+}
+
+static void mtt_test_alloc_range_busy(struct kunit *test)
+{
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	unsigned int virq;
+
+	KUNIT_ASSERT_EQ(test, msi_table_alloc_range(table, 2, 3), 0);
+	virq = msi_get_virq(table, 2);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(table, 0, 4), -EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(table, 3, 3), -EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 0), 0U);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 2), virq);
+	mtt_expect_state(test, table, 2, 2);
+}
+
+static void mtt_test_alloc_range_invalid(struct kunit *test)
+{
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(table, 3, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(table, 0, MTT_HWSIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(table, MTT_HWSIZE, MTT_HWSIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(table, 0, MTT_HWSIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(table, 1, 0), -EINVAL);
+	mtt_expect_state(test, table, 0, 0);
+}
+
+static void mtt_test_alloc_at_index(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	union msi_entry_cookie cookie = { .value = 0x1234 };
+	struct msi_map map;
+	struct msi_desc *desc;
+
+	map = msi_table_alloc(table, 5, &cookie, NULL);
+	KUNIT_ASSERT_EQ(test, map.index, 5);
+	KUNIT_EXPECT_GT(test, map.virq, 0);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 5), (unsigned int)map.virq);
+	desc = irq_get_msi_desc(map.virq);
+	KUNIT_ASSERT_NOT_NULL(test, desc);
+	KUNIT_EXPECT_EQ(test, desc->msi_index, 5U);
+	KUNIT_EXPECT_PTR_EQ(test, desc->dev, ctx->dev);
+	KUNIT_EXPECT_EQ(test, desc->cookie.value, 0x1234ULL);
+	/* The store saw the cookie when it prepared the entry */
+	KUNIT_EXPECT_EQ(test, ctx->store[0].slot[5].cookie, 0x1234ULL);
+	mtt_expect_state(test, table, 1, 1);
+
+	/* Allocating it again fails and changes nothing */
+	map = msi_table_alloc(table, 5, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, -EBUSY);
+	KUNIT_EXPECT_EQ(test, map.virq, -EBUSY);
+	KUNIT_EXPECT_EQ(test, desc->cookie.value, 0x1234ULL);
+	mtt_expect_state(test, table, 1, 1);
+
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 5), 0);
+	mtt_expect_state(test, table, 0, 0);
+}
+
+static void mtt_test_alloc_any(struct kunit *test)
+{
+	struct msi_table *table = mtt_create(test, 0, 4, 0);
+	struct msi_map map;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		map = msi_table_alloc(table, MSI_ANY_INDEX, NULL, NULL);
+		KUNIT_EXPECT_EQ(test, map.index, i);
+		KUNIT_EXPECT_EQ(test, msi_get_virq(table, i), (unsigned int)map.virq);
+	}
+	map = msi_table_alloc(table, MSI_ANY_INDEX, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, -ENOSPC);
+	mtt_expect_state(test, table, 4, 4);
+
+	/* A freed index is the next one handed out */
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 1), 0);
+	map = msi_table_alloc(table, MSI_ANY_INDEX, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, 1);
+	mtt_expect_state(test, table, 4, 4);
+}
+
+static void mtt_test_hwsize_limits(struct kunit *test)
+{
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct msi_table *big = mtt_create(test, 1, 0, 0);
+	struct msi_map map;
+
+	map = msi_table_alloc(table, MTT_HWSIZE - 1, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, MTT_HWSIZE - 1);
+	map = msi_table_alloc(table, MTT_HWSIZE, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, MTT_HWSIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, MTT_HWSIZE), 0U);
+	mtt_expect_state(test, table, 1, 1);
+
+	/* Without a hardware size, indices beyond the 6.1 limit work */
+	KUNIT_EXPECT_EQ(test, big->max_index, MSI_TABLE_MAX_INDEX);
+	map = msi_table_alloc(big, 100000, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, 100000);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(big, 100000), (unsigned int)map.virq);
+	map = msi_table_alloc(big, MSI_TABLE_MAX_INDEX, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, (int)MSI_TABLE_MAX_INDEX);
+	map = msi_table_alloc(big, MSI_TABLE_MAX_INDEX + 1, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, -EINVAL);
+	KUNIT_EXPECT_EQ(test, mtt_count_descs(big, MSI_DESC_ALL), 2U);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(big), 0);
+	mtt_expect_state(test, table, 1, 1);
+}
+
+static void mtt_test_lookup(struct kunit *test)
+{
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct msi_map map;
+
+	KUNIT_EXPECT_EQ(test, msi_get_virq(NULL, 0), 0U);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 3), 0U);
+	map = msi_table_alloc(table, 3, NULL, NULL);
+	KUNIT_ASSERT_EQ(test, map.index, 3);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 3), (unsigned int)map.virq);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 2), 0U);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 4), 0U);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, UINT_MAX), 0U);
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 3), 0);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 3), 0U);
+}
+
+static void mtt_test_free_invalid(struct kunit *test)
+{
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 2), -ENOENT);
+	KUNIT_ASSERT_EQ(test, msi_table_alloc(table, 2, NULL, NULL).index, 2);
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 2), 0);
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 2), -ENOENT);
+	KUNIT_EXPECT_EQ(test, msi_table_free(NULL, 2), -EINVAL);
+	/* Freeing a range with holes frees what is there */
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(table, 0, MTT_HWSIZE - 1), 0);
+	mtt_expect_state(test, table, 0, 0);
+}
+
+static void mtt_test_free_range_partial(struct kunit *test)
+{
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, msi_table_alloc_range(table, 0, 7), 0);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(table, 2, 5), 0);
+	for (i = 0; i < 8; i++) {
+		if (i >= 2 && i <= 5)
+			KUNIT_EXPECT_EQ(test, msi_get_virq(table, i), 0U);
+		else
+			KUNIT_EXPECT_GT(test, msi_get_virq(table, i), 0U);
+	}
+	mtt_expect_state(test, table, 4, 4);
+	/* The freed range can be allocated again */
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(table, 2, 5), 0);
+	mtt_expect_state(test, table, 8, 8);
+}
+
+static void mtt_test_iterate(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct msi_desc init = { .nvec_used = 1 }, *desc;
+	struct msi_table *def;
+	unsigned int i, last;
+
+	KUNIT_ASSERT_EQ(test, msi_table_alloc(table, 6, NULL, NULL).index, 6);
+	KUNIT_ASSERT_EQ(test, msi_table_alloc(table, 1, NULL, NULL).index, 1);
+	KUNIT_ASSERT_EQ(test, msi_table_alloc(table, 4, NULL, NULL).index, 4);
+
+	/* In index order, whatever the allocation order */
+	msi_table_lock(table);
+	last = 0;
+	i = 0;
+	msi_table_for_each_desc(desc, table, MSI_DESC_ALL) {
+		KUNIT_EXPECT_GT(test, desc->msi_index + 1, last);
+		last = desc->msi_index + 1;
+		i++;
+	}
+	msi_table_unlock(table);
+	KUNIT_EXPECT_EQ(test, i, 3U);
+	KUNIT_EXPECT_EQ(test, mtt_count_descs(table, MSI_DESC_NOTASSOCIATED), 0U);
+
+	/* Descriptors without an interrupt, in the default table */
+	def = dev_msi_table(ctx->dev);
+	msi_lock_descs(ctx->dev);
+	for (i = 0; i < 3; i++) {
+		init.msi_index = i;
+		KUNIT_EXPECT_EQ(test, msi_add_msi_desc(ctx->dev, &init), 0);
+	}
+	msi_unlock_descs(ctx->dev);
+	KUNIT_EXPECT_EQ(test, mtt_count_descs(def, MSI_DESC_ALL), 3U);
+	KUNIT_EXPECT_EQ(test, mtt_count_descs(def, MSI_DESC_NOTASSOCIATED), 3U);
+	KUNIT_EXPECT_EQ(test, mtt_count_descs(def, MSI_DESC_ASSOCIATED), 0U);
+	/* The other table is not affected */
+	KUNIT_EXPECT_EQ(test, mtt_count_descs(table, MSI_DESC_ALL), 3U);
+
+	/* Removing the retrieved descriptor in the loop is fine */
+	msi_lock_descs(ctx->dev);
+	msi_free_msi_descs(ctx->dev);
+	msi_unlock_descs(ctx->dev);
+	KUNIT_EXPECT_EQ(test, mtt_count_descs(def, MSI_DESC_ALL), 0U);
+}
+
+static void mtt_test_request_and_handle(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct msi_map map = msi_table_alloc(table, 2, NULL, NULL);
+	struct mtt_slot *slot = &ctx->store[0].slot[2];
+
+	KUNIT_ASSERT_GT(test, map.virq, 0);
+	/* Not activated before request_irq(): nothing written yet */
+	KUNIT_EXPECT_EQ(test, slot->writes, 0U);
+
+	KUNIT_ASSERT_EQ(test, request_irq(map.virq, mtt_handler, 0, "mt", ctx), 0);
+	KUNIT_EXPECT_GT(test, slot->writes, 0U);
+	KUNIT_EXPECT_EQ(test, slot->msg.address_lo & 0xfff00000, (u32)MTT_MSG_ADDR);
+	KUNIT_EXPECT_EQ(test, slot->msg.data,
+			(u32)irq_get_irq_data(map.virq)->parent_data->hwirq);
+	KUNIT_EXPECT_FALSE(test, slot->masked);
+
+	mtt_fire(map.virq);
+	mtt_fire(map.virq);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->handled), 2);
+	KUNIT_EXPECT_EQ(test, kstat_irqs_usr(map.virq), 2U);
+
+	free_irq(map.virq, ctx);
+	/* Deactivation clears the entry */
+	KUNIT_EXPECT_EQ(test, slot->msg.address_lo, 0U);
+	KUNIT_EXPECT_EQ(test, slot->msg.data, 0U);
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 2), 0);
+}
+
+static void mtt_test_mask_unmask(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct msi_map map = msi_table_alloc(table, 0, NULL, NULL);
+	struct mtt_slot *slot = &ctx->store[0].slot[0];
+
+	KUNIT_ASSERT_GT(test, map.virq, 0);
+	irq_set_status_flags(map.virq, IRQ_DISABLE_UNLAZY);
+	KUNIT_ASSERT_EQ(test, request_irq(map.virq, mtt_handler, 0, "mt", ctx), 0);
+	KUNIT_EXPECT_FALSE(test, slot->masked);
+
+	disable_irq(map.virq);
+	KUNIT_EXPECT_TRUE(test, slot->masked);
+	mtt_fire(map.virq);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->handled), 0);
+
+	enable_irq(map.virq);
+	KUNIT_EXPECT_FALSE(test, slot->masked);
+	mtt_fire(map.virq);
+	KUNIT_EXPECT_GE(test, atomic_read(&ctx->handled), 1);
+	free_irq(map.virq, ctx);
+}
+
+static void mtt_test_affinity(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct irq_affinity_desc affd = { };
+	struct mtt_slot *slot = &ctx->store[0].slot[1];
+	struct msi_map map;
+	unsigned int writes;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+
+	map = msi_table_alloc(table, 1, NULL, NULL);
+	KUNIT_ASSERT_GT(test, map.virq, 0);
+	/* Move it right away, not at the next interrupt */
+	irq_set_status_flags(map.virq, IRQ_MOVE_PCNTXT);
+	KUNIT_ASSERT_EQ(test, request_irq(map.virq, mtt_handler, 0, "mt", ctx), 0);
+	KUNIT_EXPECT_EQ(test, irq_set_affinity(map.virq, cpumask_of(0)), 0);
+	KUNIT_EXPECT_EQ(test, slot->msg.address_lo, (u32)MTT_MSG_ADDR);
+
+	writes = slot->writes;
+	KUNIT_EXPECT_EQ(test, irq_set_affinity(map.virq, cpumask_of(1)), 0);
+	KUNIT_EXPECT_GT(test, slot->writes, writes);
+	KUNIT_EXPECT_EQ(test, slot->msg.address_lo, (u32)MTT_MSG_ADDR | (1 << 12));
+	free_irq(map.virq, ctx);
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 1), 0);
+
+	/* An affinity handed to the allocation is the interrupt's affinity */
+	cpumask_copy(&affd.mask, cpumask_of(1));
+	map = msi_table_alloc(table, 3, NULL, &affd);
+	KUNIT_ASSERT_GT(test, map.virq, 0);
+	KUNIT_EXPECT_TRUE(test, cpumask_equal(irq_get_affinity_mask(map.virq),
+					      cpumask_of(1)));
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 3), 0);
+}
+
+static void mtt_test_activate_early(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, MSI_TABLE_ACTIVATE_EARLY);
+	struct msi_map map = msi_table_alloc(table, 4, NULL, NULL);
+	struct mtt_slot *slot = &ctx->store[0].slot[4];
+
+	KUNIT_ASSERT_GT(test, map.virq, 0);
+	KUNIT_EXPECT_TRUE(test, irqd_is_activated(irq_get_irq_data(map.virq)));
+	KUNIT_EXPECT_EQ(test, slot->writes, 1U);
+	KUNIT_EXPECT_EQ(test, slot->msg.address_lo & 0xfff00000, (u32)MTT_MSG_ADDR);
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 4), 0);
+	KUNIT_EXPECT_EQ(test, slot->msg.address_lo, 0U);
+}
+
+static void mtt_test_two_tables(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *t0 = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct msi_table *t1 = mtt_create(test, 1, MTT_HWSIZE, 0);
+	struct msi_map m0, m1;
+
+	KUNIT_EXPECT_NE(test, t0->id, t1->id);
+	KUNIT_EXPECT_PTR_NE(test, t0->domain, t1->domain);
+	m0 = msi_table_alloc(t0, 0, NULL, NULL);
+	m1 = msi_table_alloc(t1, 0, NULL, NULL);
+	KUNIT_ASSERT_GT(test, m0.virq, 0);
+	KUNIT_ASSERT_GT(test, m1.virq, 0);
+	KUNIT_EXPECT_NE(test, m0.virq, m1.virq);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(t0, 0), (unsigned int)m0.virq);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(t1, 0), (unsigned int)m1.virq);
+
+	/* A failure in one table does not touch the other */
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(t0, 0, 3), -EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(t1, 0), (unsigned int)m1.virq);
+
+	/* Interrupts reach the handler of their own table's entry */
+	KUNIT_ASSERT_EQ(test, request_irq(m1.virq, mtt_handler, 0, "mt1", ctx), 0);
+	mtt_fire(m1.virq);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->handled), 1);
+	KUNIT_EXPECT_EQ(test, ctx->store[0].slot[0].writes, 0U);
+	KUNIT_EXPECT_GT(test, ctx->store[1].slot[0].writes, 0U);
+
+	KUNIT_EXPECT_EQ(test, msi_table_free(t0, 0), 0);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(t0, 0), 0U);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(t1, 0), (unsigned int)m1.virq);
+	free_irq(m1.virq, ctx);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(t0), 0);
+	mtt_expect_state(test, t1, 1, 1);
+}
+
+/* Fail the Nth parent allocation for N = 1.. until the allocation succeeds */
+static void mtt_test_fault_parent_alloc(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	int n, ret, failures = 0;
+
+	KUNIT_ASSERT_EQ(test, msi_table_alloc(table, 7, NULL, NULL).index, 7);
+	for (n = 1; n <= MTT_HWSIZE; n++) {
+		atomic_set(&ctx->parent.allocs, 0);
+		ctx->parent.fail_alloc = n;
+		ret = msi_table_alloc_range(table, 0, 3);
+		if (!ret)
+			break;
+		failures++;
+		KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+		mtt_expect_state(test, table, 1, 1);
+		KUNIT_EXPECT_EQ(test, msi_get_virq(table, 0), 0U);
+	}
+	ctx->parent.fail_alloc = 0;
+	/* Each of the four entries failed once, then all went through */
+	KUNIT_EXPECT_EQ(test, failures, 4);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	mtt_expect_state(test, table, 5, 5);
+}
+
+static void mtt_test_fault_parent_any(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct msi_map map;
+
+	atomic_set(&ctx->parent.allocs, 0);
+	ctx->parent.fail_alloc = 1;
+	map = msi_table_alloc(table, MSI_ANY_INDEX, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, -ENOSPC);
+	mtt_expect_state(test, table, 0, 0);
+	/* The failed allocation did not consume the index */
+	map = msi_table_alloc(table, MSI_ANY_INDEX, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, 0);
+	mtt_expect_state(test, table, 1, 1);
+}
+
+static void mtt_test_fault_prepare(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct mtt_store *store = &ctx->store[0];
+	int n, ret, failures = 0;
+
+	for (n = 1; n <= MTT_HWSIZE; n++) {
+		atomic_set(&store->prepares, 0);
+		store->fail_prepare = n;
+		ret = msi_table_alloc_range(table, 2, 5);
+		if (!ret)
+			break;
+		failures++;
+		KUNIT_EXPECT_EQ(test, ret, -EIO);
+		mtt_expect_state(test, table, 0, 0);
+	}
+	store->fail_prepare = 0;
+	KUNIT_EXPECT_EQ(test, failures, 4);
+	mtt_expect_state(test, table, 4, 4);
+
+	atomic_set(&store->prepares, 0);
+	store->fail_prepare = 1;
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(table, 0, NULL, NULL).index, -EIO);
+	store->fail_prepare = 0;
+	mtt_expect_state(test, table, 4, 4);
+}
+
+static void mtt_test_fault_activate(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, MSI_TABLE_ACTIVATE_EARLY);
+	int n, ret, failures = 0;
+
+	for (n = 1; n <= MTT_HWSIZE; n++) {
+		atomic_set(&ctx->parent.activations, 0);
+		ctx->parent.fail_activate = n;
+		ret = msi_table_alloc_range(table, 0, 2);
+		if (!ret)
+			break;
+		failures++;
+		KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+		mtt_expect_state(test, table, 0, 0);
+	}
+	ctx->parent.fail_activate = 0;
+	KUNIT_EXPECT_EQ(test, failures, 3);
+	mtt_expect_state(test, table, 3, 3);
+}
+
+static void mtt_test_free_requested(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct msi_map map;
+
+	KUNIT_ASSERT_EQ(test, msi_table_alloc_range(table, 0, 1), 0);
+	map.virq = msi_get_virq(table, 1);
+	KUNIT_ASSERT_EQ(test, request_irq(map.virq, mtt_handler, 0, "mt", ctx), 0);
+
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(table, 0, 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), -EBUSY);
+	/* Nothing changed, the interrupt still works */
+	mtt_expect_state(test, table, 2, 2);
+	mtt_fire(map.virq);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->handled), 1);
+
+	free_irq(map.virq, ctx);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.live), 0);
+	KUNIT_EXPECT_EQ(test, mtt_count_irqs(), ctx->irqs_before);
+}
+
+static void mtt_test_device_removal(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table_info info = {
+		.name = "mt-managed", .hwsize = MTT_HWSIZE, .ops = &mtt_ops,
+		.data = &ctx->store[1],
+	};
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct msi_table *managed;
+
+	managed = devm_msi_create_table(ctx->dev, ctx->parent.domain, &info);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(managed));
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(managed), -EINVAL);
+	KUNIT_ASSERT_EQ(test, msi_table_alloc_range(table, 0, 3), 0);
+	KUNIT_ASSERT_EQ(test, msi_table_alloc_range(managed, 0, 3), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.live), 8);
+
+	/* Both tables, their entries and interrupts go with the device */
+	root_device_unregister(ctx->dev);
+	ctx->dev = NULL;
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.live), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->store[0].prepared), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->store[1].prepared), 0);
+	KUNIT_EXPECT_EQ(test, mtt_count_irqs(), ctx->irqs_before);
+}
+
+struct mtt_thread {
+	struct msi_table	*table;
+	struct completion	done;
+	int			errors;
+	int			allocated;
+};
+
+static int mtt_alloc_free_thread(void *data)
+{
+	struct mtt_thread *t = data;
+	struct msi_map map;
+	int i;
+
+	for (i = 0; i < MTT_LOOPS; i++) {
+		map = msi_table_alloc(t->table, MSI_ANY_INDEX, NULL, NULL);
+		if (map.index < 0) {
+			t->errors++;
+			continue;
+		}
+		t->allocated++;
+		if (msi_get_virq(t->table, map.index) != (unsigned int)map.virq)
+			t->errors++;
+		if (msi_table_free(t->table, map.index))
+			t->errors++;
+	}
+	complete(&t->done);
+	return 0;
+}
+
+static void mtt_run_threads(struct kunit *test, struct mtt_thread *t, int nr)
+{
+	struct task_struct *task;
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		init_completion(&t[i].done);
+		task = kthread_run(mtt_alloc_free_thread, &t[i], "mt-%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	}
+	for (i = 0; i < nr; i++)
+		wait_for_completion(&t[i].done);
+}
+
+static void mtt_test_concurrent_tables(struct kunit *test)
+{
+	struct msi_table *t0 = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct msi_table *t1 = mtt_create(test, 1, MTT_HWSIZE, 0);
+	struct mtt_thread t[2] = { { .table = t0 }, { .table = t1 } };
+
+	mtt_run_threads(test, t, 2);
+	KUNIT_EXPECT_EQ(test, t[0].errors, 0);
+	KUNIT_EXPECT_EQ(test, t[1].errors, 0);
+	KUNIT_EXPECT_EQ(test, t[0].allocated, MTT_LOOPS);
+	KUNIT_EXPECT_EQ(test, t[1].allocated, MTT_LOOPS);
+	mtt_expect_state(test, t0, 0, 0);
+	mtt_expect_state(test, t1, 0, 0);
+}
+
+static void mtt_test_concurrent_one_table(struct kunit *test)
+{
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct mtt_thread t[2] = { { .table = table }, { .table = table } };
+
+	/* Two threads on a table of 8: no index is handed out twice */
+	mtt_run_threads(test, t, 2);
+	KUNIT_EXPECT_EQ(test, t[0].errors, 0);
+	KUNIT_EXPECT_EQ(test, t[1].errors, 0);
+	mtt_expect_state(test, table, 0, 0);
+}
+
+struct mtt_locker {
+	struct msi_table	*table;
+	struct completion	locked;
+	struct completion	release;
+};
+
+static int mtt_locker_thread(void *data)
+{
+	struct mtt_locker *l = data;
+
+	msi_table_lock(l->table);
+	complete(&l->locked);
+	wait_for_completion(&l->release);
+	msi_table_unlock(l->table);
+	return 0;
+}
+
+static void mtt_test_lookup_while_locked(struct kunit *test)
+{
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct mtt_locker l = { .table = table };
+	struct task_struct *task;
+	struct msi_map map;
+
+	map = msi_table_alloc(table, 6, NULL, NULL);
+	KUNIT_ASSERT_GT(test, map.virq, 0);
+	init_completion(&l.locked);
+	init_completion(&l.release);
+	task = kthread_run(mtt_locker_thread, &l, "mt-locker");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	wait_for_completion(&l.locked);
+
+	/* Another thread holds the lock: the lookup does not wait for it */
+	KUNIT_EXPECT_TRUE(test, mutex_is_locked(&table->lock));
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 6), (unsigned int)map.virq);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 5), 0U);
+	KUNIT_EXPECT_TRUE(test, mutex_is_locked(&table->lock));
+	complete(&l.release);
+
+	/* And the holder of the lock can look up too */
+	msi_table_lock(table);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 6), (unsigned int)map.virq);
+	msi_table_unlock(table);
+}
+
+static struct kunit_case msi_table_test_cases[] = {
+	KUNIT_CASE(mtt_test_create_destroy),
+	KUNIT_CASE(mtt_test_create_invalid),
+	KUNIT_CASE(mtt_test_default_table),
+	KUNIT_CASE(mtt_test_default_table_domain),
+	KUNIT_CASE(mtt_test_alloc_range),
+	KUNIT_CASE(mtt_test_alloc_range_busy),
+	KUNIT_CASE(mtt_test_alloc_range_invalid),
+	KUNIT_CASE(mtt_test_alloc_at_index),
+	KUNIT_CASE(mtt_test_alloc_any),
+	KUNIT_CASE(mtt_test_hwsize_limits),
+	KUNIT_CASE(mtt_test_lookup),
+	KUNIT_CASE(mtt_test_free_invalid),
+	KUNIT_CASE(mtt_test_free_range_partial),
+	KUNIT_CASE(mtt_test_iterate),
+	KUNIT_CASE(mtt_test_request_and_handle),
+	KUNIT_CASE(mtt_test_mask_unmask),
+	KUNIT_CASE(mtt_test_affinity),
+	KUNIT_CASE(mtt_test_activate_early),
+	KUNIT_CASE(mtt_test_two_tables),
+	KUNIT_CASE(mtt_test_fault_parent_alloc),
+	KUNIT_CASE(mtt_test_fault_parent_any),
+	KUNIT_CASE(mtt_test_fault_prepare),
+	KUNIT_CASE(mtt_test_fault_activate),
+	KUNIT_CASE(mtt_test_free_requested),
+	KUNIT_CASE(mtt_test_device_removal),
+	KUNIT_CASE(mtt_test_concurrent_tables),
+	KUNIT_CASE(mtt_test_concurrent_one_table),
+	KUNIT_CASE(mtt_test_lookup_while_locked),
+	{}
+};
+
+static struct kunit_suite msi_table_test_suite = {
+	.name		= "msi_table",
+	.init		= mtt_init,
+	.exit		= mtt_exit,
+	.test_cases	= msi_table_test_cases,
+};
+
+kunit_test_suite(msi_table_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for MSI tables");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,180 @@
+#!/bin/bash
+# The test command: apply series/ to a fresh base, check every patch
+# (builds on its own with W=1 and sparse without new warnings, x86_64 and
+# the arm64 objects it touches; checkpatch --strict; kernel-doc), check
+# that the exported copies are fresh, then build, boot and run the KUnit
+# suites with KASAN, lockdep and kmemleak.
+#
+# Ends with "N passed, M failed" (KUnit's counts); exits non-zero if any
+# stage failed.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+work=$top/build/check
+tree=$work/linux
+obj=$work/x86_64
+arm=$work/arm64
+jobs=$(nproc)
+failed_stages=()
+
+stage() { echo; echo "=== check: $*"; }
+fail() { echo "check: FAILED: $*"; failed_stages+=("$1"); }
+
+finish() {
+	local counts="0 0"
+	[ -f "$obj/kunit.counts" ] && counts=$(cat "$obj/kunit.counts")
+	set -- $counts
+	local passed=$1 failed=$2
+	echo
+	if [ ${#failed_stages[@]} -ne 0 ]; then
+		echo "check: failed stages: ${failed_stages[*]}"
+		[ "$passed" -eq 0 ] && [ "$failed" -eq 0 ] && failed=1
+	else
+		echo "check: all stages passed"
+	fi
+	echo "$passed passed, $failed failed"
+	[ ${#failed_stages[@]} -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+	exit
+}
+
+stage "apply series/ to a fresh base with git am"
+rm -rf "$tree" "$work/export"
+mkdir -p "$work"
+if ! "$top/scripts/mktree.sh" "$tree"; then
+	fail apply "the series does not apply"
+	finish
+fi
+mapfile -t commits < <(git -C "$tree" rev-list --reverse base..HEAD)
+tip=$(git -C "$tree" rev-parse HEAD)
+
+stage "exported copies are fresh"
+"$top/scripts/export.sh" "$tree" "$work/export" > /dev/null
+stale=0
+diff -r "$top/series" "$work/export/series" > "$work/stale.diff" || stale=1
+for f in $(git -C "$tree" diff --name-only --diff-filter=A base HEAD) MAINTAINERS.patch; do
+	a=$top/$f b=$work/export/$f
+	[ -e "$a" ] || [ -e "$b" ] || continue
+	cmp -s "$a" "$b" || { echo "stale: $f"; stale=1; }
+done
+for r in kernel include drivers Documentation samples; do
+	[ -d "$top/$r" ] || continue
+	(cd "$top" && find "$r" -type f) | while read -r f; do
+		[ -e "$work/export/$f" ] || { echo "stale: $f is no longer created by the series"; exit 1; }
+	done || stale=1
+done
+if [ $stale -ne 0 ]; then
+	head -n 40 "$work/stale.diff"
+	fail stale "run 'make export' and commit series/ and the copies"
+else
+	echo "check: series/ and the copies match the series"
+fi
+
+stage "no caller passes a device to msi_get_virq()"
+if git -C "$tree" grep -n -E 'msi_get_virq\((&|dev\b|[a-z_>.-]*dev[,)])' -- '*.c' '*.h'; then
+	fail callers "msi_get_virq() takes a table"
+else
+	echo "check: all msi_get_virq() callers pass a table"
+fi
+
+stage "checkpatch.pl --strict"
+ignore=$(grep -v '^#' "$top/checkpatch.exceptions" | cut -f1 | paste -sd, -)
+cp_bad=0
+for p in "$top"/series/0*.patch; do
+	case $(basename "$p") in 0000-*) continue ;; esac
+	# Debian's python3, which has the modules of the SPDX check
+	out=$(cd "$tree" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --terse --no-summary \
+		--ignore "$ignore" "$p")
+	if [ -n "$out" ]; then
+		echo "$(basename "$p"):"; echo "$out"; cp_bad=1
+	fi
+done
+[ $cp_bad -eq 0 ] && echo "check: checkpatch clean" || fail checkpatch "see above"
+
+stage "kernel-doc on new and changed files"
+kd_bad=0
+for f in $(git -C "$tree" diff --name-only --diff-filter=AM base HEAD -- '*.c' '*.h'); do
+	new=$(cd "$tree" && ./scripts/kernel-doc -none "$f" 2>&1 | sed -E 's/:[0-9]+:/:/')
+	old=
+	if git -C "$tree" cat-file -e "base:$f" 2>/dev/null; then
+		git -C "$tree" show "base:$f" > "$work/kdoc.old"
+		old=$(cd "$tree" && ./scripts/kernel-doc -none "$work/kdoc.old" 2>&1 |
+			sed -E "s|$work/kdoc.old|$f|; s/:[0-9]+:/:/")
+	fi
+	added=$(comm -23 <(sort -u <<<"$new") <(sort -u <<<"$old") | sed '/^$/d')
+	[ -n "$added" ] && { echo "$added"; kd_bad=1; }
+done
+[ $kd_bad -eq 0 ] && echo "check: kernel-doc clean" || fail kernel-doc "see above"
+
+# The test kernel's configuration, as kunit.py makes it: the suite's
+# .kunitconfig, Kconfig.fragment and the QEMU x86_64 options.
+write_config() {
+	{
+		cat "$tree/kernel/irq/.kunitconfig" 2>/dev/null ||
+			echo CONFIG_KUNIT=y
+		cat "$top/Kconfig.fragment"
+		echo CONFIG_SERIAL_8250=y
+		echo CONFIG_SERIAL_8250_CONSOLE=y
+	} > "$obj/.config"
+	make -s -C "$tree" ARCH=x86_64 O="$obj" olddefconfig
+}
+
+# arm64: every .c file of the series which x86_64 does not build
+arm_objs=()
+for f in $(git -C "$tree" diff --name-only base HEAD -- '*.c'); do
+	case $f in *_test.c) continue ;; esac
+	arm_objs+=("${f%.c}.o")
+done
+cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+
+build_at() {
+	local rev=$1 name=$2 status=0
+	git -C "$tree" checkout -q "$rev"
+	write_config
+	make -C "$tree" O="$obj" ARCH=x86_64 W=1 C=1 -j"$jobs" > "$work/$name.x86_64.log" 2>&1 ||
+		status=1
+	make -C "$tree" O="$arm" "${cross[@]}" W=1 C=1 -j"$jobs" "${arm_objs[@]}" \
+		> "$work/$name.arm64.log" 2>&1 || status=1
+	return $status
+}
+
+stage "base build (x86_64 vmlinux, arm64 objects), W=1 C=1"
+mkdir -p "$obj" "$arm"
+make -s -C "$tree" O="$arm" "${cross[@]}" defconfig
+if ! build_at base base; then
+	tail -n 30 "$work/base.x86_64.log" "$work/base.arm64.log"
+	fail base-build "the base does not build"
+	finish
+fi
+for a in x86_64 arm64; do
+	"$top/scripts/buildwarn.py" keys "$tree" "$work/base.$a.log" > "$work/base.$a.keys"
+done
+echo "check: base builds ($(wc -l < "$work/base.x86_64.keys") x86_64 and $(wc -l < "$work/base.arm64.keys") arm64 warnings to compare against)"
+
+stage "every patch builds on its own without new warnings"
+n=0
+for c in "${commits[@]}"; do
+	n=$((n + 1))
+	subject=$(git -C "$tree" log -1 --format=%s "$c")
+	if ! build_at "$c" "patch$n"; then
+		grep -a -E 'error|Error' "$work/patch$n.x86_64.log" "$work/patch$n.arm64.log" | head -n 20
+		fail "build-$n" "patch $n ($subject) does not build"
+		continue
+	fi
+	newwarn=0
+	for a in x86_64 arm64; do
+		"$top/scripts/buildwarn.py" new "$tree" "$work/patch$n.$a.log" \
+			"$work/base.$a.keys" || newwarn=1
+	done
+	if [ $newwarn -ne 0 ]; then
+		fail "warnings-$n" "patch $n ($subject) adds warnings"
+	else
+		echo "check: patch $n builds clean: $subject"
+	fi
+done
+git -C "$tree" checkout -q "$tip"
+
+stage "KUnit on x86_64 QEMU with KASAN, lockdep and kmemleak"
+write_config
+"$top/scripts/kunit.sh" "$tree" "$obj" W=1 || fail kunit "see above"
+
+finish
