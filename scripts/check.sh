@@ -118,11 +118,13 @@ write_config() {
 	make -s -C "$tree" ARCH=x86_64 O="$obj" olddefconfig
 }
 
-# arm64: every .c file of the series which x86_64 does not build
+# arm64: the objects of every .c file the series touches (which are
+# objects of their own: some .c files are #included by others)
 arm_objs=()
 for f in $(git -C "$tree" diff --name-only base HEAD -- '*.c'); do
+	o=$(basename "${f%.c}.o")
 	case $f in *_test.c) continue ;; esac
-	arm_objs+=("${f%.c}.o")
+	grep -q -w -F "$o" "$tree/$(dirname "$f")/Makefile" && arm_objs+=("${f%.c}.o")
 done
 cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 
@@ -150,6 +152,16 @@ for a in x86_64 arm64; do
 done
 echo "check: base builds ($(wc -l < "$work/base.x86_64.keys") x86_64 and $(wc -l < "$work/base.arm64.keys") arm64 warnings to compare against)"
 
+stage "base kernel: vectors of the PCI devices"
+"$top/scripts/initramfs.sh" "$work/initramfs.cpio"
+if "$top/scripts/boot.sh" "$obj/arch/x86/boot/bzImage" "$work/initramfs.cpio" \
+	"$work/base-boot.log"; then
+	grep -a 'msi-tables: vectors' "$work/base-boot.log" | tr -d '\r' > "$work/base.vectors"
+	sed 's/^msi-tables: /  /' "$work/base.vectors"
+else
+	fail base-boot "the base kernel did not boot, see $work/base-boot.log"
+fi
+
 stage "every patch builds on its own without new warnings"
 n=0
 for c in "${commits[@]}"; do
@@ -176,5 +188,19 @@ git -C "$tree" checkout -q "$tip"
 stage "KUnit on x86_64 QEMU with KASAN, lockdep and kmemleak"
 write_config
 "$top/scripts/kunit.sh" "$tree" "$obj" W=1 || fail kunit "see above"
+
+stage "MSI and MSI-X devices get the same vectors as on the base kernel"
+grep -a 'msi-tables: vectors' "$obj/leaks.log" | tr -d '\r' > "$work/series.vectors"
+if ! diff -u "$work/base.vectors" "$work/series.vectors"; then
+	fail vectors "the vectors differ from the base kernel's"
+elif ! grep -q ' nvme msix ' "$work/series.vectors" ||
+	! grep -q ' ahci msi ' "$work/series.vectors"; then
+	fail vectors "the NVMe (MSI-X) or AHCI (MSI) controller has no vectors"
+elif ! grep -a -q -E 'msi-tables: interrupts nvme [1-9]' "$obj/leaks.log"; then
+	fail vectors "the NVMe controller took no interrupts"
+else
+	echo "check: same vectors as on the base kernel:"
+	sed 's/^msi-tables: /  /' "$work/series.vectors"
+fi
 
 finish

@@ -50,19 +50,19 @@ if [ -z "$summary" ] || [ "$run_status" -ne 0 ]; then
 	bad=1
 fi
 
-# Second boot of the same kernel: the suites run again, then the
-# initramfs scans for leaks. kunit.py reboots right after the tests, so
-# this boot is ours.
+# Second boot of the same kernel, with PCI devices: the suites run again,
+# then the initramfs prints the devices' vectors and scans for leaks.
+# kunit.py reboots right after the tests, so this boot is ours.
 "$top/scripts/initramfs.sh" "$obj/initramfs.cpio"
-timeout 900 qemu-system-x86_64 -nodefaults -m 1024 -smp 2 -bios qboot.rom \
-	-kernel "$obj/arch/x86/boot/bzImage" -initrd "$obj/initramfs.cpio" \
-	-append "console=ttyS0 rdinit=/init kunit.enable=1 panic=-1" \
-	-no-reboot -nographic -serial stdio < /dev/null > "$obj/leaks.log" 2>&1
-
-if ! grep -q 'msi-tables: init done' "$obj/leaks.log"; then
+if ! "$top/scripts/boot.sh" "$obj/arch/x86/boot/bzImage" "$obj/initramfs.cpio" \
+	"$obj/leaks.log" kunit.enable=1; then
 	echo "kunit: the leak scan boot did not reach its end, see $obj/leaks.log"
 	bad=1
 fi
+echo "kunit: PCI devices of the second boot (vendor:device driver mode vectors):"
+grep -a -E 'msi-tables: (vectors|interrupts)' "$obj/leaks.log" | tr -d '\r' |
+	sed 's/^msi-tables: /  /'
+
 if ! grep -q -E 'msi-tables: lockdep: *debug_locks: *1[[:space:]]*$' "$obj/leaks.log"; then
 	echo "kunit: lockdep is not active at the end of the boot"
 	bad=1

@@ -238,6 +238,7 @@ static int msi_table_create_domain(struct msi_table_domain *td,
 				   struct irq_domain *parent)
 {
 	struct msi_table *table = &td->table;
+	char *name;
 
 	td->chip.name = table->name;
 	td->chip.irq_mask = msi_table_irq_mask;
@@ -256,7 +257,12 @@ static int msi_table_create_domain(struct msi_table_domain *td,
 	td->info.handler_name = "edge";
 	td->info.data = table;
 
-	td->fwnode = irq_domain_alloc_named_id_fwnode(table->name, table->id);
+	/* The domain's name must be unique: "<device>-<table>-<id>" */
+	name = kasprintf(GFP_KERNEL, "%s-%s", dev_name(table->dev), table->name);
+	if (!name)
+		return -ENOMEM;
+	td->fwnode = irq_domain_alloc_named_id_fwnode(name, table->id);
+	kfree(name);
 	if (!td->fwnode)
 		return -ENOMEM;
 

@@ -21,6 +21,7 @@
 #include <linux/kthread.h>
 #include <linux/msi.h>
 #include <linux/msi_table.h>
+#include <linux/string.h>
 
 #define MTT_HWSIZE	8
 #define MTT_MSG_ADDR	0xfee00000
@@ -330,6 +331,8 @@ static void mtt_test_create_destroy(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, table->data, (void *)&ctx->store[0]);
 	KUNIT_ASSERT_NOT_NULL(test, table->domain);
 	KUNIT_EXPECT_PTR_EQ(test, table->domain->parent, ctx->parent.domain);
+	/* Named after device and table, so that debugfs names are unique */
+	KUNIT_EXPECT_NOT_NULL(test, strstr(table->domain->name, "msi-table-test-mt-table0-"));
 	KUNIT_EXPECT_TRUE(test, xa_load(&ctx->dev->msi.data->tables, table->id) == table);
 
 	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);

@@ -1,0 +1,20 @@
+#!/bin/bash
+# Boot a test kernel in QEMU (x86_64, TCG, 2 CPUs) with the initramfs of
+# scripts/initramfs/init and two PCI devices which in-tree drivers take:
+# an NVMe controller (MSI-X) and an AHCI controller (MSI). The init
+# script prints their vectors and the kmemleak report, then powers off.
+#
+# usage: boot.sh BZIMAGE INITRAMFS LOG [KERNEL_ARG...]
+set -uo pipefail
+
+kernel=$1 initrd=$2 log=$3
+shift 3
+
+timeout 900 qemu-system-x86_64 -nodefaults -m 1024 -smp 2 -bios qboot.rom \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 rdinit=/init panic=-1 $*" \
+	-blockdev driver=null-co,node-name=nvm0,size=67108864 \
+	-device nvme,serial=msitables,drive=nvm0 \
+	-device ahci \
+	-no-reboot -nographic -serial stdio < /dev/null > "$log" 2>&1
+grep -q 'msi-tables: init done' "$log"
