@@ -134,7 +134,11 @@ build_at() {
 	write_config
 	make -C "$tree" O="$obj" ARCH=x86_64 W=1 C=1 -j"$jobs" > "$work/$name.x86_64.log" 2>&1 ||
 		status=1
-	make -C "$tree" O="$arm" "${cross[@]}" W=1 C=1 -j"$jobs" "${arm_objs[@]}" \
+	local objs=() o
+	for o in "${arm_objs[@]}"; do
+		[ -e "$tree/${o%.o}.c" ] && objs+=("$o")
+	done
+	make -C "$tree" O="$arm" "${cross[@]}" W=1 C=1 -j"$jobs" "${objs[@]}" \
 		> "$work/$name.arm64.log" 2>&1 || status=1
 	return $status
 }

@@ -21,6 +21,7 @@ struct irq_domain;
 struct msi_desc;
 struct msi_msg;
 struct msi_table;
+struct msi_table_bus_ops;
 
 /*
  * Filter values for the MSI descriptor iterators and accessor functions.
@@ -96,6 +97,8 @@ struct msi_table_ops {
 /* Flags for struct msi_table_info and struct msi_table */
 /* Activate at allocation, i.e. write the message before request_irq() */
 #define MSI_TABLE_ACTIVATE_EARLY	BIT(0)
+/* Set by the core: the table is being destroyed */
+#define MSI_TABLE_DYING			BIT(29)
 /* Set by the core: the table is device managed */
 #define MSI_TABLE_MANAGED		BIT(30)
 /* Set by the core: the table is the device's default table */
@@ -113,6 +116,8 @@ struct msi_table_ops {
  *		%MSI_TABLE_MAX_INDEX.
  * @flags:	MSI_TABLE_* flags out of %MSI_TABLE_DRIVER_FLAGS
  * @ops:	The callbacks of the message store
+ * @bus_ops:	Set by bus code which creates tables for drivers, e.g. to
+ *		tell the parent domain the requester ID; %NULL otherwise
  * @data:	Driver data, available as &msi_table.data in the callbacks
  */
 struct msi_table_info {
@@ -120,6 +125,7 @@ struct msi_table_info {
 	unsigned int			hwsize;
 	unsigned long			flags;
 	const struct msi_table_ops	*ops;
+	const struct msi_table_bus_ops	*bus_ops;
 	void				*data;
 };
 
@@ -138,6 +144,7 @@ struct msi_table_info {
  * @id:		Identifier of the table among the device's tables
  * @name:	Name of the table
  * @ops:	The callbacks of the message store
+ * @bus_ops:	The bus callbacks, or %NULL
  * @data:	Driver data
  */
 struct msi_table {
@@ -152,6 +159,7 @@ struct msi_table {
 	u32				id;
 	const char			*name;
 	const struct msi_table_ops	*ops;
+	const struct msi_table_bus_ops	*bus_ops;
 	void				*data;
 };
 

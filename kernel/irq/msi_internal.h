@@ -28,6 +28,10 @@ struct msi_desc *msi_alloc_desc(struct device *dev, int nvec,
 void msi_free_desc(struct msi_desc *desc);
 
 #ifdef CONFIG_GENERIC_MSI_IRQ_DOMAIN
+#define VIRQ_CAN_RESERVE	0x01
+#define VIRQ_ACTIVATE		0x02
+
+int msi_init_virq(struct irq_domain *domain, int virq, unsigned int vflags);
 void msi_destroy_device_tables(struct msi_device_data *md);
 #else
 static inline void msi_destroy_device_tables(struct msi_device_data *md)

@@ -49,6 +49,8 @@ EXPORT_SYMBOL_GPL(dev_msi_table);
  * its interrupt number has been read. A lookup racing with the
  * allocation or the free of the same entry returns either the old or the
  * new state; callers serialize that against their own use of the entry.
+ * The table itself must stay alive for the call, which its owner ensures
+ * by not destroying it concurrently.
  *
  * Return: The Linux interrupt number on success (> 0), 0 if @table is
  * %NULL or the entry has no interrupt.
@@ -244,7 +246,9 @@ static int msi_table_create_domain(struct msi_table_domain *td,
 	td->chip.irq_mask = msi_table_irq_mask;
 	td->chip.irq_unmask = msi_table_irq_unmask;
 	td->chip.irq_write_msi_msg = msi_table_irq_write_msg;
+	/* Which of ack and eoi is used depends on the flow handler */
 	td->chip.irq_ack = irq_chip_ack_parent;
+	td->chip.irq_eoi = irq_chip_eoi_parent;
 	td->chip.irq_retrigger = irq_chip_retrigger_hierarchy;
 	td->chip.flags = IRQCHIP_SKIP_SET_WAKE;
 
@@ -253,8 +257,13 @@ static int msi_table_create_domain(struct msi_table_domain *td,
 	td->info.flags = MSI_FLAG_USE_DEF_DOM_OPS | MSI_FLAG_USE_DEF_CHIP_OPS;
 	td->info.ops = &td->ops;
 	td->info.chip = &td->chip;
-	td->info.handler = handle_edge_irq;
-	td->info.handler_name = "edge";
+	if (table->bus_ops && table->bus_ops->handler) {
+		td->info.handler = table->bus_ops->handler;
+		td->info.handler_name = table->bus_ops->handler_name;
+	} else {
+		td->info.handler = handle_edge_irq;
+		td->info.handler_name = "edge";
+	}
 	td->info.data = table;
 
 	/* The domain's name must be unique: "<device>-<table>-<id>" */
@@ -284,9 +293,12 @@ static int msi_table_create_domain(struct msi_table_domain *td,
  * Creates a table with its own irq domain, a child of @parent, and its
  * own lock. Entries are allocated with msi_table_alloc() or
  * msi_table_alloc_range() and freed with msi_table_free() or
- * msi_table_free_range(). The table stays until it is
- * destroyed with msi_destroy_table() or the device's MSI data is torn
- * down, whichever comes first.
+ * msi_table_free_range().
+ *
+ * The table lives in the device's MSI data, a device managed resource:
+ * call this with a driver bound to @dev, in probe or later. A table which
+ * the driver has not destroyed with msi_destroy_table() when it unbinds
+ * is destroyed then, and must not be used afterwards.
  *
  * Context: process context, may sleep.
  * Return: the new table, or an ERR_PTR(): -EINVAL for invalid arguments,
@@ -321,6 +333,7 @@ struct msi_table *msi_create_table(struct device *dev,
 	table->flags = info->flags;
 	table->name = info->name;
 	table->ops = info->ops;
+	table->bus_ops = info->bus_ops;
 	table->data = info->data;
 	xa_init_flags(&table->store, XA_FLAGS_ALLOC);
 	mutex_init(&table->lock);
@@ -382,17 +395,35 @@ static void msi_table_erase_range(struct msi_table *table, unsigned int first,
 	struct msi_desc *desc;
 	unsigned long idx;
 
-	xa_for_each_range(&table->store, idx, desc, first, last)
+	xa_for_each_range(&table->store, idx, desc, first, last) {
 		msi_table_erase_desc(table, desc, true);
+		cond_resched();
+	}
 }
 
+/*
+ * Free all entries and mark the table dying, so that allocations fail
+ * from here on, unless an interrupt of the table is still requested.
+ */
+static int msi_table_empty(struct msi_table *table)
+{
+	int ret = 0;
+
+	msi_table_lock(table);
+	if (msi_table_has_requested_irqs(table, 0, table->max_index)) {
+		ret = -EBUSY;
+	} else {
+		table->flags |= MSI_TABLE_DYING;
+		msi_table_erase_range(table, 0, table->max_index);
+	}
+	msi_table_unlock(table);
+	return ret;
+}
+
+/* Free what is left of an emptied table */
 static void msi_table_release(struct msi_table *table)
 {
 	struct msi_table_domain *td = container_of(table, struct msi_table_domain, table);
-
-	msi_table_lock(table);
-	msi_table_erase_range(table, 0, table->max_index);
-	msi_table_unlock(table);
 
 	xa_erase(&table->dev->msi.data->tables, table->id);
 	irq_domain_remove(table->domain);
@@ -405,6 +436,13 @@ static void msi_table_release(struct msi_table *table)
 static bool msi_table_is_driver_table(struct msi_table *table)
 {
 	return table && !(table->flags & MSI_TABLE_DEFAULT);
+}
+
+/* Allocations are refused once the table is being destroyed */
+static bool msi_table_is_dying(struct msi_table *table)
+{
+	lockdep_assert_held(&table->lock);
+	return table->flags & MSI_TABLE_DYING;
 }
 
 /**
@@ -422,19 +460,15 @@ static bool msi_table_is_driver_table(struct msi_table *table)
  */
 int msi_destroy_table(struct msi_table *table)
 {
-	bool busy;
+	int ret;
 
 	if (!msi_table_is_driver_table(table) || table->flags & MSI_TABLE_MANAGED)
 		return -EINVAL;
 
-	msi_table_lock(table);
-	busy = msi_table_has_requested_irqs(table, 0, table->max_index);
-	msi_table_unlock(table);
-	if (busy)
-		return -EBUSY;
-
-	msi_table_release(table);
-	return 0;
+	ret = msi_table_empty(table);
+	if (!ret)
+		msi_table_release(table);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(msi_destroy_table);
 
@@ -449,9 +483,8 @@ void msi_destroy_device_tables(struct msi_device_data *md)
 	unsigned long id;
 
 	xa_for_each(&md->tables, id, table) {
-		if (WARN_ON_ONCE(msi_table_has_requested_irqs(table, 0, table->max_index)))
-			continue;
-		msi_table_release(table);
+		if (!WARN_ON_ONCE(msi_table_empty(table)))
+			msi_table_release(table);
 	}
 	xa_destroy(&md->tables);
 }
@@ -501,6 +534,7 @@ static int msi_table_alloc_irq(struct msi_table *table, struct msi_desc *desc)
 	struct msi_domain_info *info = domain->host_data;
 	struct device *dev = table->dev;
 	msi_alloc_info_t arg = { };
+	unsigned int vflags;
 	int virq, ret;
 
 	ret = msi_domain_prepare_irqs(domain, dev, 1, &arg);
@@ -508,6 +542,12 @@ static int msi_table_alloc_irq(struct msi_table *table, struct msi_desc *desc)
 		return ret;
 
 	info->ops->set_desc(&arg, desc);
+	if (table->bus_ops && table->bus_ops->prepare) {
+		ret = table->bus_ops->prepare(table, desc, &arg);
+		if (ret)
+			return ret;
+	}
+
 	virq = __irq_domain_alloc_irqs(domain, -1, 1, dev_to_node(dev), &arg,
 				       false, desc->affinity);
 	if (virq < 0)
@@ -515,16 +555,18 @@ static int msi_table_alloc_irq(struct msi_table *table, struct msi_desc *desc)
 
 	irq_set_msi_desc(virq, desc);
 	irq_debugfs_copy_devname(virq, dev);
-	if (table->flags & MSI_TABLE_ACTIVATE_EARLY) {
-		ret = irq_domain_activate_irq(irq_domain_get_irq_data(domain, virq),
-					      false);
-		if (ret) {
-			irq_domain_free_irqs(virq, 1);
-			WRITE_ONCE(desc->irq, 0);
-			return ret;
-		}
+	/*
+	 * Tables do not use reservation mode: the entry is masked by its
+	 * store until the interrupt is requested and gets its final target
+	 * then, or right here with MSI_TABLE_ACTIVATE_EARLY.
+	 */
+	vflags = table->flags & MSI_TABLE_ACTIVATE_EARLY ? VIRQ_ACTIVATE : 0;
+	ret = msi_init_virq(domain, virq, vflags);
+	if (ret) {
+		irq_domain_free_irqs(virq, 1);
+		WRITE_ONCE(desc->irq, 0);
 	}
-	return 0;
+	return ret;
 }
 
 /*
@@ -586,8 +628,8 @@ static int msi_table_add_desc(struct msi_table *table, struct msi_desc *desc,
  * Return: the index and the Linux interrupt number of the entry. On
  * failure both members hold the error code: -EINVAL for an invalid
  * table or an index beyond the table's size, -EBUSY if the entry at
- * @index is already allocated, -ENOSPC if there is no free index,
- * -ENOMEM or the error of the prepare_desc() callback or of the parent
+ * @index is already allocated, -ENOSPC if there is no free index, -ENODEV
+ * if the table is being destroyed, -ENOMEM or the error of the prepare_desc() callback or of the parent
  * domain otherwise. On failure the table is unchanged.
  */
 struct msi_map msi_table_alloc(struct msi_table *table, unsigned int index,
@@ -614,7 +656,10 @@ struct msi_map msi_table_alloc(struct msi_table *table, unsigned int index,
 		desc->cookie = *cookie;
 
 	msi_table_lock(table);
-	if (index != MSI_ANY_INDEX) {
+	if (msi_table_is_dying(table)) {
+		msi_free_desc(desc);
+		ret = -ENODEV;
+	} else if (index != MSI_ANY_INDEX) {
 		ret = msi_table_add_desc(table, desc, index);
 	} else {
 		ret = xa_alloc(&table->store, &id, desc,
@@ -697,8 +742,9 @@ static int msi_table_check_range(struct msi_table *table, unsigned int first,
  *
  * Context: process context, may sleep. Takes the table lock.
  * Return: 0 on success, -EINVAL for an invalid table or range, -EBUSY if
- * an entry in the range is already allocated, -ENOMEM or the error of the
- * store's prepare_desc() callback or of the parent domain otherwise.
+ * an entry in the range is already allocated, -ENODEV if the table is
+ * being destroyed, -ENOMEM or the error of the store's prepare_desc()
+ * callback or of the parent domain otherwise.
  */
 int msi_table_alloc_range(struct msi_table *table, unsigned int first,
 			  unsigned int last)
@@ -713,6 +759,10 @@ int msi_table_alloc_range(struct msi_table *table, unsigned int first,
 		return ret;
 
 	msi_table_lock(table);
+	if (msi_table_is_dying(table)) {
+		ret = -ENODEV;
+		goto unlock;
+	}
 	if (xa_find(&table->store, &idx, last, XA_PRESENT)) {
 		ret = -EBUSY;
 		goto unlock;
@@ -727,6 +777,7 @@ int msi_table_alloc_range(struct msi_table *table, unsigned int first,
 		ret = msi_table_add_desc(table, desc, i);
 		if (ret)
 			break;
+		cond_resched();
 	}
 	if (ret && i > first)
 		msi_table_erase_range(table, first, i - 1);

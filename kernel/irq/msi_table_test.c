@@ -676,9 +676,15 @@ static void mtt_test_iterate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mtt_count_descs(table, MSI_DESC_ALL), 3U);
 
 	/* Removing the retrieved descriptor in the loop is fine */
-	msi_lock_descs(ctx->dev);
-	msi_free_msi_descs(ctx->dev);
-	msi_unlock_descs(ctx->dev);
+	i = 0;
+	msi_table_lock(def);
+	msi_table_for_each_desc(desc, def, MSI_DESC_ALL) {
+		msi_free_msi_descs_range(ctx->dev, MSI_DESC_ALL, desc->msi_index,
+					 desc->msi_index);
+		i++;
+	}
+	msi_table_unlock(def);
+	KUNIT_EXPECT_EQ(test, i, 3U);
 	KUNIT_EXPECT_EQ(test, mtt_count_descs(def, MSI_DESC_ALL), 0U);
 }
 
@@ -806,7 +812,14 @@ static void mtt_test_two_tables(struct kunit *test)
 
 	/* A failure in one table does not touch the other */
 	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(t0, 0, 3), -EBUSY);
+	atomic_set(&ctx->parent.allocs, 0);
+	ctx->parent.fail_alloc = 3;
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(t0, 1, 4), -ENOSPC);
+	ctx->parent.fail_alloc = 0;
 	KUNIT_EXPECT_EQ(test, msi_get_virq(t1, 0), (unsigned int)m1.virq);
+	KUNIT_EXPECT_EQ(test, mtt_count_descs(t0, MSI_DESC_ALL), 1U);
+	KUNIT_EXPECT_EQ(test, mtt_count_descs(t1, MSI_DESC_ALL), 1U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->store[1].prepared), 1);
 
 	/* Interrupts reach the handler of their own table's entry */
 	KUNIT_ASSERT_EQ(test, request_irq(m1.virq, mtt_handler, 0, "mt1", ctx), 0);
@@ -997,15 +1010,19 @@ static int mtt_alloc_free_thread(void *data)
 static void mtt_run_threads(struct kunit *test, struct mtt_thread *t, int nr)
 {
 	struct task_struct *task;
+	bool started[2] = { };
 	int i;
 
 	for (i = 0; i < nr; i++) {
 		init_completion(&t[i].done);
 		task = kthread_run(mtt_alloc_free_thread, &t[i], "mt-%d", i);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+		started[i] = !IS_ERR(task);
+		KUNIT_EXPECT_TRUE(test, started[i]);
 	}
-	for (i = 0; i < nr; i++)
-		wait_for_completion(&t[i].done);
+	for (i = 0; i < nr; i++) {
+		if (started[i])
+			wait_for_completion(&t[i].done);
+	}
 }
 
 static void mtt_test_concurrent_tables(struct kunit *test)
@@ -1080,6 +1097,114 @@ static void mtt_test_lookup_while_locked(struct kunit *test)
 	msi_table_unlock(table);
 }
 
+struct mtt_reader {
+	struct msi_table	*table;
+	struct completion	done;
+	atomic_t		stop;
+	unsigned long		lookups;
+	unsigned long		found;
+};
+
+static int mtt_reader_thread(void *data)
+{
+	struct mtt_reader *r = data;
+	unsigned int i;
+
+	while (!atomic_read(&r->stop)) {
+		for (i = 0; i < MTT_HWSIZE; i++) {
+			r->found += !!msi_get_virq(r->table, i);
+			r->lookups++;
+		}
+		cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * Lookups race with the free of the entries they look at. The
+ * descriptors are freed after an RCU grace period; KASAN reports a
+ * lookup which touches a freed one.
+ */
+static void mtt_test_lookup_races_free(struct kunit *test)
+{
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct mtt_reader r = { .table = table };
+	struct task_struct *task;
+	int i;
+
+	init_completion(&r.done);
+	task = kthread_run(mtt_reader_thread, &r, "mt-reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	for (i = 0; i < MTT_LOOPS; i++) {
+		KUNIT_EXPECT_EQ(test, msi_table_alloc_range(table, 0, MTT_HWSIZE - 1), 0);
+		KUNIT_EXPECT_EQ(test, msi_table_free_range(table, 0, MTT_HWSIZE - 1), 0);
+	}
+	atomic_set(&r.stop, 1);
+	wait_for_completion(&r.done);
+
+	KUNIT_EXPECT_GT(test, r.lookups, 0UL);
+	kunit_info(test, "%lu lookups, %lu found an interrupt\n", r.lookups, r.found);
+	mtt_expect_state(test, table, 0, 0);
+}
+
+static atomic_t mtt_bus_prepares;
+static int mtt_bus_fail;
+
+static int mtt_bus_prepare(struct msi_table *table, struct msi_desc *desc,
+			   msi_alloc_info_t *arg)
+{
+	/* The table's domain has prepared @arg for this descriptor */
+	if (arg->desc != desc || arg->hwirq != desc->msi_index)
+		return -EFAULT;
+	if (atomic_inc_return(&mtt_bus_prepares) == READ_ONCE(mtt_bus_fail))
+		return -EIO;
+	return 0;
+}
+
+static const struct msi_table_bus_ops mtt_bus_ops = {
+	.prepare	= mtt_bus_prepare,
+	.handler	= handle_simple_irq,
+	.handler_name	= "simple",
+};
+
+static void mtt_test_bus_ops(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table_info info = {
+		.name = "mt-bus", .hwsize = MTT_HWSIZE, .ops = &mtt_ops,
+		.bus_ops = &mtt_bus_ops, .data = &ctx->store[0],
+	};
+	struct msi_table *table;
+	struct msi_map map;
+
+	atomic_set(&mtt_bus_prepares, 0);
+	mtt_bus_fail = 0;
+	table = msi_create_table(ctx->dev, ctx->parent.domain, &info);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(table));
+	KUNIT_EXPECT_PTR_EQ(test, table->bus_ops, &mtt_bus_ops);
+
+	/* The bus prepares every allocation, with the table's arguments */
+	map = msi_table_alloc(table, 3, NULL, NULL);
+	KUNIT_ASSERT_EQ(test, map.index, 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mtt_bus_prepares), 1);
+	KUNIT_EXPECT_PTR_EQ(test, irq_to_desc(map.virq)->handle_irq,
+			    (irq_flow_handler_t)handle_simple_irq);
+
+	/* A failing bus preparation fails the allocation cleanly */
+	atomic_set(&mtt_bus_prepares, 0);
+	mtt_bus_fail = 2;
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(table, 4, 6), -EIO);
+	mtt_bus_fail = 0;
+	mtt_expect_state(test, table, 1, 1);
+
+	KUNIT_ASSERT_EQ(test, request_irq(map.virq, mtt_handler, 0, "mt", ctx), 0);
+	mtt_fire(map.virq);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->handled), 1);
+	free_irq(map.virq, ctx);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+}
+
 static struct kunit_case msi_table_test_cases[] = {
 	KUNIT_CASE(mtt_test_create_destroy),
 	KUNIT_CASE(mtt_test_create_invalid),
@@ -1109,6 +1234,8 @@ static struct kunit_case msi_table_test_cases[] = {
 	KUNIT_CASE(mtt_test_concurrent_tables),
 	KUNIT_CASE(mtt_test_concurrent_one_table),
 	KUNIT_CASE(mtt_test_lookup_while_locked),
+	KUNIT_CASE(mtt_test_lookup_races_free),
+	KUNIT_CASE(mtt_test_bus_ops),
 	{}
 };
 
