@@ -629,8 +629,9 @@ static int msi_table_add_desc(struct msi_table *table, struct msi_desc *desc,
  * failure both members hold the error code: -EINVAL for an invalid
  * table or an index beyond the table's size, -EBUSY if the entry at
  * @index is already allocated, -ENOSPC if there is no free index, -ENODEV
- * if the table is being destroyed, -ENOMEM or the error of the prepare_desc() callback or of the parent
- * domain otherwise. On failure the table is unchanged.
+ * if the table is being destroyed, -ENOMEM or the error of the
+ * prepare_desc() callback or of the parent domain otherwise. On failure
+ * the table is unchanged.
  */
 struct msi_map msi_table_alloc(struct msi_table *table, unsigned int index,
 			       const union msi_entry_cookie *cookie,
