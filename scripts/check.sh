@@ -38,7 +38,9 @@ finish() {
 }
 
 stage "apply series/ to a fresh base with git am"
-rm -rf "$tree" "$work/export"
+# Everything from scratch: the warnings of the base build are the
+# baseline of the per-patch builds only if the base build is complete.
+rm -rf "$work"
 mkdir -p "$work"
 if ! "$top/scripts/mktree.sh" "$tree"; then
 	fail apply "the series does not apply"
