@@ -116,7 +116,7 @@ write_config() {
 		cat "$top/Kconfig.fragment"
 		echo CONFIG_SERIAL_8250=y
 		echo CONFIG_SERIAL_8250_CONSOLE=y
-	} > "$obj/.config"
+	} | awk '!seen[$0]++' > "$obj/.config"
 	make -s -C "$tree" ARCH=x86_64 O="$obj" olddefconfig
 }
 

@@ -19,7 +19,7 @@ kunitconfig=$obj/msi-tables.kunitconfig
 {
 	cat "$tree/kernel/irq/.kunitconfig"
 	cat "$top/Kconfig.fragment"
-} > "$kunitconfig"
+} | awk '!seen[$0]++' > "$kunitconfig"
 
 kunit=("$tree/tools/testing/kunit/kunit.py")
 common=(--arch=x86_64 --build_dir="$obj" --kunitconfig="$kunitconfig")
