@@ -420,10 +420,15 @@ static int msi_table_empty(struct msi_table *table)
 	return ret;
 }
 
-/* Free what is left of an emptied table */
-static void msi_table_release(struct msi_table *table)
+/* Empty the table and free it, unless an interrupt is still requested */
+static int msi_table_destroy(struct msi_table *table)
 {
 	struct msi_table_domain *td = container_of(table, struct msi_table_domain, table);
+	int ret;
+
+	ret = msi_table_empty(table);
+	if (ret)
+		return ret;
 
 	xa_erase(&table->dev->msi.data->tables, table->id);
 	irq_domain_remove(table->domain);
@@ -431,6 +436,7 @@ static void msi_table_release(struct msi_table *table)
 	xa_destroy(&table->store);
 	mutex_destroy(&table->lock);
 	kfree(td);
+	return 0;
 }
 
 static bool msi_table_is_driver_table(struct msi_table *table)
@@ -460,15 +466,10 @@ static bool msi_table_is_dying(struct msi_table *table)
  */
 int msi_destroy_table(struct msi_table *table)
 {
-	int ret;
-
 	if (!msi_table_is_driver_table(table) || table->flags & MSI_TABLE_MANAGED)
 		return -EINVAL;
 
-	ret = msi_table_empty(table);
-	if (!ret)
-		msi_table_release(table);
-	return ret;
+	return msi_table_destroy(table);
 }
 EXPORT_SYMBOL_GPL(msi_destroy_table);
 
@@ -482,17 +483,14 @@ void msi_destroy_device_tables(struct msi_device_data *md)
 	struct msi_table *table;
 	unsigned long id;
 
-	xa_for_each(&md->tables, id, table) {
-		if (!WARN_ON_ONCE(msi_table_empty(table)))
-			msi_table_release(table);
-	}
+	xa_for_each(&md->tables, id, table)
+		WARN_ON_ONCE(msi_table_destroy(table));
 	xa_destroy(&md->tables);
 }
 
 static void devm_msi_destroy_table(void *table)
 {
-	((struct msi_table *)table)->flags &= ~MSI_TABLE_MANAGED;
-	WARN_ON_ONCE(msi_destroy_table(table));
+	WARN_ON_ONCE(msi_table_destroy(table));
 }
 
 /**
@@ -591,8 +589,9 @@ static int msi_table_setup_desc(struct msi_table *table, struct msi_desc *desc)
 }
 
 /*
- * Add @desc at @index, let the store prepare it and allocate its
- * interrupt. On failure the table is as before and @desc is freed.
+ * Add @desc at @index, or at the lowest free index for MSI_ANY_INDEX, let
+ * the store prepare it and allocate its interrupt. On failure the table
+ * is as before and @desc is freed.
  */
 static int msi_table_add_desc(struct msi_table *table, struct msi_desc *desc,
 			      unsigned int index)
@@ -601,8 +600,16 @@ static int msi_table_add_desc(struct msi_table *table, struct msi_desc *desc,
 
 	lockdep_assert_held(&table->lock);
 
-	desc->msi_index = index;
-	ret = xa_insert(&table->store, index, desc, GFP_KERNEL);
+	if (index == MSI_ANY_INDEX) {
+		ret = xa_alloc(&table->store, &desc->msi_index, desc,
+			       XA_LIMIT(0, table->max_index), GFP_KERNEL);
+		/* xa_alloc() reports a full range as -EBUSY */
+		if (ret == -EBUSY)
+			ret = -ENOSPC;
+	} else {
+		desc->msi_index = index;
+		ret = xa_insert(&table->store, index, desc, GFP_KERNEL);
+	}
 	if (ret) {
 		msi_free_desc(desc);
 		return ret;
@@ -639,7 +646,6 @@ struct msi_map msi_table_alloc(struct msi_table *table, unsigned int index,
 {
 	struct msi_map map = { };
 	struct msi_desc *desc;
-	u32 id;
 	int ret;
 
 	if (!msi_table_is_driver_table(table) ||
@@ -660,18 +666,8 @@ struct msi_map msi_table_alloc(struct msi_table *table, unsigned int index,
 	if (msi_table_is_dying(table)) {
 		msi_free_desc(desc);
 		ret = -ENODEV;
-	} else if (index != MSI_ANY_INDEX) {
-		ret = msi_table_add_desc(table, desc, index);
 	} else {
-		ret = xa_alloc(&table->store, &id, desc,
-			       XA_LIMIT(0, table->max_index), GFP_KERNEL);
-		if (ret) {
-			msi_free_desc(desc);
-			ret = ret == -EBUSY ? -ENOSPC : ret;
-		} else {
-			desc->msi_index = id;
-			ret = msi_table_setup_desc(table, desc);
-		}
+		ret = msi_table_add_desc(table, desc, index);
 	}
 	if (!ret) {
 		map.index = desc->msi_index;
