@@ -158,11 +158,23 @@ for a in x86_64 arm64; do
 done
 echo "check: base builds ($(wc -l < "$work/base.x86_64.keys") x86_64 and $(wc -l < "$work/base.arm64.keys") arm64 warnings to compare against)"
 
+# The MSI and MSI-X vectors of the devices of a boot, but the edu devices,
+# which only the series has a driver for
+vectors() {
+	grep -a 'msi-tables: vectors' "$1" | tr -d '\r' | grep -v ' 0x1234:0x11e8 '
+}
+
+# interrupts LOG DRIVER: the interrupts the devices of DRIVER took
+interrupts() {
+	grep -a "msi-tables: interrupts $2 " "$1" | tr -d '\r' |
+		awk '{ s += $4 } END { print s + 0 }'
+}
+
 stage "base kernel: vectors of the PCI devices"
 "$top/scripts/initramfs.sh" "$work/initramfs.cpio"
 if "$top/scripts/boot.sh" "$obj/arch/x86/boot/bzImage" "$work/initramfs.cpio" \
 	"$work/base-boot.log"; then
-	grep -a 'msi-tables: vectors' "$work/base-boot.log" | tr -d '\r' > "$work/base.vectors"
+	vectors "$work/base-boot.log" > "$work/base.vectors"
 	sed 's/^msi-tables: /  /' "$work/base.vectors"
 else
 	fail base-boot "the base kernel did not boot, see $work/base-boot.log"
@@ -195,18 +207,34 @@ stage "KUnit on x86_64 QEMU with KASAN, lockdep and kmemleak"
 write_config
 "$top/scripts/kunit.sh" "$tree" "$obj" W=1 || fail kunit "see above"
 
-stage "MSI and MSI-X devices get the same vectors as on the base kernel"
-grep -a 'msi-tables: vectors' "$obj/leaks.log" | tr -d '\r' > "$work/series.vectors"
+stage "regression: the same vectors as on the base kernel, and interrupts"
+vectors "$obj/leaks.log" > "$work/series.vectors"
+printf '  %-22s %-11s %-5s %8s %8s %11s %11s\n' device driver mode vectors "" interrupts ""
+printf '  %-22s %-11s %-5s %8s %8s %11s %11s\n' "" "" "" base series base series
+while read -r _ _ id drv mode n; do
+	sn=$(awk -v id="$id" -v d="$drv" '$3 == id && $4 == d { print $6 }' "$work/series.vectors")
+	printf '  %-22s %-11s %-5s %8s %8s %11s %11s\n' "$id" "$drv" "$mode" "$n" "${sn:--}" \
+		"$(interrupts "$work/base-boot.log" "$drv")" "$(interrupts "$obj/leaks.log" "$drv")"
+done < "$work/base.vectors"
+reg_bad=0
 if ! diff -u "$work/base.vectors" "$work/series.vectors"; then
 	fail vectors "the vectors differ from the base kernel's"
-elif ! grep -q ' nvme msix ' "$work/series.vectors" ||
-	! grep -q ' ahci msi ' "$work/series.vectors"; then
-	fail vectors "the NVMe (MSI-X) or AHCI (MSI) controller has no vectors"
-elif ! grep -a -q -E 'msi-tables: interrupts nvme [1-9]' "$obj/leaks.log"; then
-	fail vectors "the NVMe controller took no interrupts"
-else
-	echo "check: same vectors as on the base kernel:"
-	sed 's/^msi-tables: /  /' "$work/series.vectors"
+	reg_bad=1
 fi
+for d in "nvme msix" "ahci msi" "virtio-pci msix" "e1000e msix"; do
+	if ! grep -q " $d " "$work/series.vectors"; then
+		fail vectors "no ${d% *} device with ${d#* } vectors"
+		reg_bad=1
+	fi
+done
+for d in nvme virtio-pci e1000e; do
+	for log in "$work/base-boot.log" "$obj/leaks.log"; do
+		if [ "$(interrupts "$log" "$d")" -eq 0 ]; then
+			fail interrupts "$d took no interrupts in $log"
+			reg_bad=1
+		fi
+	done
+done
+[ $reg_bad -eq 0 ] && echo "check: same vectors as on the base kernel, and all took interrupts"
 
 finish

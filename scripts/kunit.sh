@@ -1,11 +1,14 @@
 #!/bin/bash
-# Configure, build and boot the test kernel of a tree, run its KUnit
-# suites under kunit.py on QEMU (x86_64, TCG, 2 CPUs), boot it a second
-# time to scan for memory leaks, and fail on any failed test and on any
-# KASAN, lockdep, kmemleak or other kernel report in either boot.
+# Configure, build and boot the test kernel of a tree under kunit.py on
+# QEMU (x86_64, TCG, 2 CPUs, edu and NVMe devices): on the plain pc
+# machine, on q35 with intel-iommu,intremap=on, and once more on the
+# plain machine without ims_unremapped for the IMS policy; then boot it
+# with an initramfs to scan for memory leaks. Fails on any failed test,
+# on a missing end-to-end result and on any KASAN, lockdep, kmemleak or
+# other kernel report.
 #
 # usage: kunit.sh TREE OBJ [MAKE_OPTION...]
-# Writes OBJ/kunit.log, OBJ/leaks.log and OBJ/kunit.counts ("P F").
+# Writes OBJ/kunit*.log, OBJ/leaks.log and OBJ/kunit.counts ("P F").
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,35 +30,80 @@ for o in "${make_opts[@]}"; do
 	common+=(--make_options "$o")
 done
 
-echo "kunit: building and booting $tree"
-(cd "$tree" && "${kunit[@]}" run "${common[@]}" --jobs="$(nproc)" \
-	--timeout=900 --qemu_args="-smp 2" --raw_output=all) > "$obj/kunit.log" 2>&1
-run_status=$?
+# The machine of the KUnit boots: 2 CPUs, two edu devices (the second in
+# the sample driver's IMS only mode) and an NVMe controller (MSI-X). The
+# plain machine needs ims_unremapped to allow IMS in a virtual machine;
+# q35 with an Intel IOMMU remaps interrupts and needs nothing.
+devices="-smp 2 -device edu,dma_mask=0xffffffff,addr=0x10 \
+	-device edu,dma_mask=0xffffffff,addr=0x11 \
+	-blockdev driver=null-co,node-name=nvm0,size=67108864 \
+	-device nvme,serial=msitables,drive=nvm0,addr=0x12"
+intremap="-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on"
+ims_only="edu_ims.ims_only=0000:00:11.0"
 
-(cd "$tree" && "${kunit[@]}" parse "$obj/kunit.log") > "$obj/kunit.parsed" 2>&1
-grep -a -E '^\[[0-9:]+\] (\[(PASSED|FAILED|SKIPPED|CRASHED)\]|=+ .* =+$|Testing complete|# )' \
-	"$obj/kunit.parsed" | sed 's/^\[[0-9:]*\] //'
+# run LOG CMD [ARG...]: a kunit.py command, whose results count
+passed=0 failed=0 bad=0
+run() {
+	local log=$1 status summary p f c
+	shift
+	(cd "$tree" && "${kunit[@]}" "$@" "${common[@]}" --timeout=900 \
+		--raw_output=all) > "$log" 2>&1
+	status=$?
+	(cd "$tree" && "${kunit[@]}" parse "$log") > "${log%.log}.parsed" 2>&1
+	grep -a -E '^\[[0-9:]+\] (\[(PASSED|FAILED|SKIPPED|CRASHED)\]|=+ .* =+$|Testing complete|# )' \
+		"${log%.log}.parsed" | sed 's/^\[[0-9:]*\] //'
+	summary=$(grep -a -o 'Ran [0-9]* tests:.*' "${log%.log}.parsed" | tail -n 1)
+	p=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$summary")
+	f=$(sed -n 's/.*failed: \([0-9]*\).*/\1/p' <<<"$summary")
+	c=$(sed -n 's/.*crashed: \([0-9]*\).*/\1/p' <<<"$summary")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0} + ${c:-0}))
+	if [ -z "$summary" ] || [ "$status" -ne 0 ]; then
+		echo "kunit: the KUnit run did not complete (status $status), see $log"
+		tail -n 30 "$log"
+		failed=$((failed + 1))
+		bad=1
+	fi
+}
 
-summary=$(grep -a -o 'Ran [0-9]* tests:.*' "$obj/kunit.parsed" | tail -n 1)
-passed=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$summary")
-failed=$(sed -n 's/.*failed: \([0-9]*\).*/\1/p' <<<"$summary")
-crashed=$(sed -n 's/.*crashed: \([0-9]*\).*/\1/p' <<<"$summary")
-passed=${passed:-0}
-failed=$(( ${failed:-0} + ${crashed:-0} ))
-bad=0
-if [ -z "$summary" ] || [ "$run_status" -ne 0 ]; then
-	echo "kunit: the KUnit run did not complete (status $run_status), see $obj/kunit.log"
-	tail -n 30 "$obj/kunit.log"
-	failed=$((failed + 1))
-	bad=1
-fi
+# expect LOG WHAT PATTERN: the boot's log must show PATTERN
+expect() {
+	if grep -a -q -E "$3" "$1"; then
+		echo "kunit: $2: $(grep -a -o -E "$3" "$1" | head -n 1)"
+	else
+		echo "kunit: $2: missing in $1 (/$3/)"
+		bad=1
+	fi
+}
+
+echo "kunit: building $tree, booting the plain machine"
+run "$obj/kunit.log" run --jobs="$(nproc)" --qemu_args="$devices" \
+	--kernel_args=ims_unremapped --kernel_args="$ims_only"
+expect "$obj/kunit.log" "plain: IMS parent" 'parent of the IMS table: [A-Z0-9-]+ \(remapped: no\)'
+expect "$obj/kunit.log" "plain: IMS only" 'IMS only: entry 0 irq [0-9]+: fired 1, handled 1'
+
+echo "kunit: booting q35 with intel-iommu,intremap=on"
+run "$obj/kunit-intremap.log" exec --qemu_args="$intremap $devices" \
+	--kernel_args="$ims_only"
+expect "$obj/kunit-intremap.log" "intremap: IMS parent" 'parent of the IMS table: [A-Z0-9-]+ \(remapped: yes\)'
+expect "$obj/kunit-intremap.log" "intremap: IMS only" 'IMS only: entry 0 irq [0-9]+: fired 1, handled 1'
+
+# The IMS policy: in a virtual machine without interrupt remapping IMS
+# is refused with one line saying why, and the edu device keeps its MSI.
+echo "kunit: booting the plain machine without ims_unremapped"
+run "$obj/kunit-policy.log" exec --qemu_args="$devices" pci_msix_dyn.msix_test_alloc_dyn
+expect "$obj/kunit-policy.log" "policy: refused" 'edu-ims 0000:00:10.0: IMS not available: .*'
+expect "$obj/kunit-policy.log" "policy: fallback" 'IMS table: -EOPNOTSUPP, using MSI only'
+
+echo "kunit: the demo (plain machine):"
+grep -a 'edu-ims demo:' "$obj/kunit.log" | tr -d '\r' | sed 's/^.*edu-ims demo: /  /'
 
 # Second boot of the same kernel, with PCI devices: the suites run again,
 # then the initramfs prints the devices' vectors and scans for leaks.
 # kunit.py reboots right after the tests, so this boot is ours.
 "$top/scripts/initramfs.sh" "$obj/initramfs.cpio"
 if ! "$top/scripts/boot.sh" "$obj/arch/x86/boot/bzImage" "$obj/initramfs.cpio" \
-	"$obj/leaks.log" kunit.enable=1; then
+	"$obj/leaks.log" kunit.enable=1 ims_unremapped "$ims_only"; then
 	echo "kunit: the leak scan boot did not reach its end, see $obj/leaks.log"
 	bad=1
 fi
@@ -77,7 +125,7 @@ fi
 	{ echo "kunit: the suites failed in the leak scan boot, see $obj/leaks.parsed"; bad=1; }
 
 reports='BUG:|WARNING:|INFO: (possible|task|trying)|Kernel panic|Oops|general protection|kmemleak: [0-9]+ new suspected|UBSAN:|KCSAN:'
-for log in "$obj/kunit.log" "$obj/leaks.log"; do
+for log in "$obj"/kunit*.log "$obj/leaks.log"; do
 	if grep -a -q -E "$reports" "$log"; then
 		echo "kunit: kernel reports in $log:"
 		grep -a -E -A 12 "$reports" "$log" | head -n 60

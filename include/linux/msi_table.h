@@ -97,6 +97,11 @@ struct msi_table_ops {
 /* Flags for struct msi_table_info and struct msi_table */
 /* Activate at allocation, i.e. write the message before request_irq() */
 #define MSI_TABLE_ACTIVATE_EARLY	BIT(0)
+/*
+ * Set by bus code on a default table: its entries can be allocated and
+ * freed one by one, e.g. PCI/MSI-X after the device has been enabled
+ */
+#define MSI_TABLE_ALLOC_DYN		BIT(28)
 /* Set by the core: the table is being destroyed */
 #define MSI_TABLE_DYING			BIT(29)
 /* Set by the core: the table is device managed */
@@ -139,7 +144,8 @@ struct msi_table_info {
  * @lock:	Serializes allocation, free and iteration of @store
  * @iter_idx:	Index where the descriptor iterators continue
  * @max_index:	Highest index the table can hold
- * @hwsize:	Number of entries of the message store, 0 if unlimited
+ * @hwsize:	Number of entries of the message store, 0 if unlimited.
+ *		Allocations are limited to it.
  * @flags:	MSI_TABLE_* flags
  * @id:		Identifier of the table among the device's tables
  * @name:	Name of the table
@@ -172,6 +178,8 @@ struct msi_table *devm_msi_create_table(struct device *dev,
 					struct irq_domain *parent,
 					const struct msi_table_info *info);
 int msi_destroy_table(struct msi_table *table);
+
+bool msi_table_can_alloc(struct msi_table *table);
 
 struct msi_map msi_table_alloc(struct msi_table *table, unsigned int index,
 			       const union msi_entry_cookie *cookie,

@@ -32,6 +32,10 @@ void msi_free_desc(struct msi_desc *desc);
 #define VIRQ_ACTIVATE		0x02
 
 int msi_init_virq(struct irq_domain *domain, int virq, unsigned int vflags);
+unsigned int msi_domain_virq_flags(struct irq_domain *domain, struct device *dev);
+int msi_domain_add_desc_sysfs(struct irq_domain *domain, struct device *dev,
+			      struct msi_desc *desc);
+void msi_domain_del_desc_sysfs(struct device *dev, struct msi_desc *desc);
 void msi_destroy_device_tables(struct msi_device_data *md);
 #else
 static inline void msi_destroy_device_tables(struct msi_device_data *md)

@@ -186,6 +186,23 @@ struct msi_table_domain {
 	struct fwnode_handle	*fwnode;
 };
 
+/* The default table uses the device's MSI domain */
+static struct irq_domain *msi_table_irq_domain(struct msi_table *table)
+{
+	return table->domain ?: dev_get_msi_domain(table->dev);
+}
+
+static bool msi_table_is_default(struct msi_table *table)
+{
+	return table->flags & MSI_TABLE_DEFAULT;
+}
+
+/* The highest index which entries can be allocated at */
+static unsigned int msi_table_last_index(struct msi_table *table)
+{
+	return table->hwsize ? table->hwsize - 1 : table->max_index;
+}
+
 static struct msi_table *irqd_to_msi_table(struct irq_data *d)
 {
 	struct msi_domain_info *info = d->domain->host_data;
@@ -378,13 +395,16 @@ static void msi_table_erase_desc(struct msi_table *table, struct msi_desc *desc,
 
 	xa_erase(&table->store, desc->msi_index);
 	if (desc->irq) {
-		irqd = irq_domain_get_irq_data(table->domain, desc->irq);
+		if (msi_table_is_default(table))
+			msi_domain_del_desc_sysfs(table->dev, desc);
+		irqd = irq_domain_get_irq_data(msi_table_irq_domain(table),
+					       desc->irq);
 		if (irqd && irqd_is_activated(irqd))
 			irq_domain_deactivate_irq(irqd);
 		irq_domain_free_irqs(desc->irq, 1);
 		WRITE_ONCE(desc->irq, 0);
 	}
-	if (prepared && table->ops->release_desc)
+	if (prepared && table->ops && table->ops->release_desc)
 		table->ops->release_desc(table, desc);
 	msi_free_desc(desc);
 }
@@ -441,8 +461,34 @@ static int msi_table_destroy(struct msi_table *table)
 
 static bool msi_table_is_driver_table(struct msi_table *table)
 {
-	return table && !(table->flags & MSI_TABLE_DEFAULT);
+	return table && !msi_table_is_default(table);
 }
+
+/* Driver tables, and default tables which the bus lets allocate */
+static bool msi_table_allocatable(struct msi_table *table)
+{
+	return table && (!msi_table_is_default(table) ||
+			 READ_ONCE(table->flags) & MSI_TABLE_ALLOC_DYN);
+}
+
+/**
+ * msi_table_can_alloc - Tell whether entries of a table can be allocated
+ * @table:	The table, may be %NULL
+ *
+ * Entries of a driver created table can be allocated and freed one by
+ * one until the table is destroyed. Entries of a default table can be
+ * allocated and freed one by one where the bus and the parent domain
+ * support it, e.g. PCI/MSI-X while MSI-X is enabled.
+ *
+ * Return: true if msi_table_alloc() and msi_table_free() can be used on
+ * @table.
+ */
+bool msi_table_can_alloc(struct msi_table *table)
+{
+	return msi_table_allocatable(table) &&
+	       !(READ_ONCE(table->flags) & MSI_TABLE_DYING);
+}
+EXPORT_SYMBOL_GPL(msi_table_can_alloc);
 
 /* Allocations are refused once the table is being destroyed */
 static bool msi_table_is_dying(struct msi_table *table)
@@ -528,7 +574,7 @@ EXPORT_SYMBOL_GPL(devm_msi_create_table);
 /* Allocate the interrupt of a descriptor which is in the table */
 static int msi_table_alloc_irq(struct msi_table *table, struct msi_desc *desc)
 {
-	struct irq_domain *domain = table->domain;
+	struct irq_domain *domain = msi_table_irq_domain(table);
 	struct msi_domain_info *info = domain->host_data;
 	struct device *dev = table->dev;
 	msi_alloc_info_t arg = { };
@@ -539,12 +585,12 @@ static int msi_table_alloc_irq(struct msi_table *table, struct msi_desc *desc)
 	if (ret)
 		return ret;
 
-	info->ops->set_desc(&arg, desc);
 	if (table->bus_ops && table->bus_ops->prepare) {
 		ret = table->bus_ops->prepare(table, desc, &arg);
 		if (ret)
 			return ret;
 	}
+	info->ops->set_desc(&arg, desc);
 
 	virq = __irq_domain_alloc_irqs(domain, -1, 1, dev_to_node(dev), &arg,
 				       false, desc->affinity);
@@ -554,13 +600,20 @@ static int msi_table_alloc_irq(struct msi_table *table, struct msi_desc *desc)
 	irq_set_msi_desc(virq, desc);
 	irq_debugfs_copy_devname(virq, dev);
 	/*
-	 * Tables do not use reservation mode: the entry is masked by its
-	 * store until the interrupt is requested and gets its final target
-	 * then, or right here with MSI_TABLE_ACTIVATE_EARLY.
+	 * Driver tables do not use reservation mode: the entry is masked
+	 * by its store until the interrupt is requested and gets its
+	 * final target then, or right here with MSI_TABLE_ACTIVATE_EARLY.
+	 * A default table entry is set up as the bus sets up all others.
 	 */
-	vflags = table->flags & MSI_TABLE_ACTIVATE_EARLY ? VIRQ_ACTIVATE : 0;
+	if (msi_table_is_default(table))
+		vflags = msi_domain_virq_flags(domain, dev);
+	else
+		vflags = table->flags & MSI_TABLE_ACTIVATE_EARLY ? VIRQ_ACTIVATE : 0;
 	ret = msi_init_virq(domain, virq, vflags);
+	if (!ret && msi_table_is_default(table))
+		ret = msi_domain_add_desc_sysfs(domain, dev, desc);
 	if (ret) {
+		msi_domain_del_desc_sysfs(dev, desc);
 		irq_domain_free_irqs(virq, 1);
 		WRITE_ONCE(desc->irq, 0);
 	}
@@ -575,7 +628,7 @@ static int msi_table_setup_desc(struct msi_table *table, struct msi_desc *desc)
 {
 	int ret;
 
-	if (table->ops->prepare_desc) {
+	if (table->ops && table->ops->prepare_desc) {
 		ret = table->ops->prepare_desc(table, desc);
 		if (ret) {
 			msi_table_erase_desc(table, desc, false);
@@ -602,7 +655,8 @@ static int msi_table_add_desc(struct msi_table *table, struct msi_desc *desc,
 
 	if (index == MSI_ANY_INDEX) {
 		ret = xa_alloc(&table->store, &desc->msi_index, desc,
-			       XA_LIMIT(0, table->max_index), GFP_KERNEL);
+			       XA_LIMIT(0, msi_table_last_index(table)),
+			       GFP_KERNEL);
 		/* xa_alloc() reports a full range as -EBUSY */
 		if (ret == -EBUSY)
 			ret = -ENOSPC;
@@ -623,18 +677,20 @@ static int msi_table_add_desc(struct msi_table *table, struct msi_desc *desc,
  * @index:	The index of the entry, or %MSI_ANY_INDEX for the lowest
  *		free index
  * @cookie:	Optional per entry data for the store callbacks, copied to
- *		&msi_desc.cookie
+ *		&msi_desc.cookie. Must be %NULL for a default table.
  * @affinity:	Optional affinity for the interrupt
  *
  * Adds a descriptor at @index, calls the store's prepare_desc() callback
  * and allocates the interrupt. Entries can be allocated at any time
  * after the table has been created, while other entries of the table
- * are in use.
+ * are in use. Entries of a default table can be allocated where
+ * msi_table_can_alloc() says so, up to its hardware size.
  *
  * Context: process context, may sleep. Takes the table lock.
  * Return: the index and the Linux interrupt number of the entry. On
  * failure both members hold the error code: -EINVAL for an invalid
- * table or an index beyond the table's size, -EBUSY if the entry at
+ * table, a table which does not allow allocation or an index beyond the
+ * table's size, -EBUSY if the entry at
  * @index is already allocated, -ENOSPC if there is no free index, -ENODEV
  * if the table is being destroyed, -ENOMEM or the error of the
  * prepare_desc() callback or of the parent domain otherwise. On failure
@@ -648,8 +704,13 @@ struct msi_map msi_table_alloc(struct msi_table *table, unsigned int index,
 	struct msi_desc *desc;
 	int ret;
 
-	if (!msi_table_is_driver_table(table) ||
-	    (index != MSI_ANY_INDEX && index > table->max_index)) {
+	if (!msi_table_allocatable(table) ||
+	    (index != MSI_ANY_INDEX && index > msi_table_last_index(table))) {
+		ret = -EINVAL;
+		goto fail;
+	}
+	/* The bus owns the per entry data of a default table's descriptors */
+	if (cookie && msi_table_is_default(table)) {
 		ret = -EINVAL;
 		goto fail;
 	}
@@ -702,7 +763,7 @@ int msi_table_free(struct msi_table *table, unsigned int index)
 	struct msi_desc *desc;
 	int ret = 0;
 
-	if (!msi_table_is_driver_table(table) || index > table->max_index)
+	if (!msi_table_allocatable(table) || index > msi_table_last_index(table))
 		return -EINVAL;
 
 	msi_table_lock(table);
@@ -721,9 +782,9 @@ EXPORT_SYMBOL_GPL(msi_table_free);
 static int msi_table_check_range(struct msi_table *table, unsigned int first,
 				 unsigned int last)
 {
-	if (!msi_table_is_driver_table(table))
+	if (!msi_table_allocatable(table))
 		return -EINVAL;
-	if (first > last || last > table->max_index)
+	if (first > last || last > msi_table_last_index(table))
 		return -EINVAL;
 	return 0;
 }

@@ -36,6 +36,9 @@ struct mtt_parent {
 	atomic_t		next_hwirq;
 	int			fail_alloc;
 	int			fail_activate;
+	/* The descriptor and hwirq of the last allocation */
+	struct msi_desc		*last_desc;
+	irq_hw_number_t		last_hwirq;
 };
 
 struct mtt_slot {
@@ -99,10 +102,14 @@ static int mtt_parent_alloc(struct irq_domain *domain, unsigned int virq,
 			    unsigned int nr_irqs, void *arg)
 {
 	struct mtt_parent *p = domain->host_data;
+	msi_alloc_info_t *info = arg;
 	unsigned int i;
 
 	if (atomic_inc_return(&p->allocs) == READ_ONCE(p->fail_alloc))
 		return -ENOSPC;
+
+	p->last_desc = info->desc;
+	p->last_hwirq = info->hwirq;
 
 	for (i = 0; i < nr_irqs; i++)
 		irq_domain_set_hwirq_and_chip(domain, virq + i,
@@ -457,6 +464,85 @@ static void mtt_test_default_table_domain(struct kunit *test)
 	msi_domain_free_irqs(domain, ctx->dev);
 	KUNIT_EXPECT_EQ(test, msi_get_virq(def, 0), 0U);
 	KUNIT_EXPECT_TRUE(test, xa_empty(&def->store));
+	irq_domain_remove(domain);
+}
+
+/*
+ * Bus code lets the entries of a default table be allocated one by one,
+ * as PCI does for MSI-X: in addition to the ones the bus set up, up to
+ * the hardware size the bus sets.
+ */
+static void mtt_test_default_table_alloc_dyn(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct irq_chip chip = {
+		.name			= "mt-default",
+		.irq_mask		= mtt_parent_noop,
+		.irq_unmask		= mtt_parent_noop,
+		.irq_write_msi_msg	= mtt_default_write_msg,
+	};
+	struct msi_domain_ops ops = { .set_desc = mtt_default_set_desc };
+	struct msi_domain_info info = {
+		.flags	= MSI_FLAG_USE_DEF_DOM_OPS | MSI_FLAG_USE_DEF_CHIP_OPS |
+			  MSI_FLAG_ALLOC_SIMPLE_MSI_DESCS | MSI_FLAG_FREE_MSI_DESCS,
+		.ops	= &ops,
+		.chip	= &chip,
+	};
+	union msi_entry_cookie cookie = { .value = 1 };
+	struct irq_domain *domain;
+	struct msi_table *def;
+	struct msi_map map, any;
+
+	domain = msi_create_irq_domain(NULL, &info, ctx->parent.domain);
+	KUNIT_ASSERT_NOT_NULL(test, domain);
+	dev_set_msi_domain(ctx->dev, domain);
+	KUNIT_ASSERT_EQ(test, msi_setup_device_data(ctx->dev), 0);
+	def = dev_msi_table(ctx->dev);
+
+	/* Without the bus' consent a default table allocates nothing */
+	KUNIT_EXPECT_FALSE(test, msi_table_can_alloc(def));
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(def, 0, NULL, NULL).index, -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(def, 0, 1), -EINVAL);
+
+	KUNIT_ASSERT_EQ(test, msi_domain_alloc_irqs(domain, ctx->dev, 2), 0);
+	KUNIT_EXPECT_EQ(test, msi_table_free(def, 0), -EINVAL);
+	msi_lock_descs(ctx->dev);
+	def->hwsize = 4;
+	def->flags |= MSI_TABLE_ALLOC_DYN;
+	msi_unlock_descs(ctx->dev);
+	KUNIT_EXPECT_TRUE(test, msi_table_can_alloc(def));
+
+	map = msi_table_alloc(def, 3, NULL, NULL);
+	KUNIT_ASSERT_EQ(test, map.index, 3);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(def, 3), (unsigned int)map.virq);
+	KUNIT_EXPECT_EQ(test, irq_get_msi_desc(map.virq)->msi_index, 3U);
+	any = msi_table_alloc(def, MSI_ANY_INDEX, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, any.index, 2);
+	KUNIT_EXPECT_GT(test, any.virq, 0);
+
+	/* The hardware size, the bus' entries and the descriptors hold */
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(def, MSI_ANY_INDEX, NULL, NULL).index, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(def, 4, NULL, NULL).index, -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(def, 1, NULL, NULL).index, -EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_table_free(def, 2), 0);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(def, 2, &cookie, NULL).index, -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(def, 2), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.live), 3);
+
+	KUNIT_EXPECT_EQ(test, msi_table_free(def, 3), 0);
+	KUNIT_EXPECT_EQ(test, msi_table_free(def, 3), -ENOENT);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(def, 3), 0U);
+	KUNIT_EXPECT_NE(test, msi_get_virq(def, 1), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.live), 2);
+
+	msi_lock_descs(ctx->dev);
+	def->flags &= ~MSI_TABLE_ALLOC_DYN;
+	def->hwsize = 0;
+	msi_unlock_descs(ctx->dev);
+	msi_domain_free_irqs(domain, ctx->dev);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&def->store));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.live), 0);
+	dev_set_msi_domain(ctx->dev, NULL);
 	irq_domain_remove(domain);
 }
 
@@ -1154,9 +1240,8 @@ static int mtt_bus_fail;
 static int mtt_bus_prepare(struct msi_table *table, struct msi_desc *desc,
 			   msi_alloc_info_t *arg)
 {
-	/* The table's domain has prepared @arg for this descriptor */
-	if (arg->desc != desc || arg->hwirq != desc->msi_index)
-		return -EFAULT;
+	/* Bus code fills @arg from scratch, like x86's pci_msi_prepare() */
+	memset(arg, 0, sizeof(*arg));
 	if (atomic_inc_return(&mtt_bus_prepares) == READ_ONCE(mtt_bus_fail))
 		return -EIO;
 	return 0;
@@ -1188,6 +1273,9 @@ static void mtt_test_bus_ops(struct kunit *test)
 	map = msi_table_alloc(table, 3, NULL, NULL);
 	KUNIT_ASSERT_EQ(test, map.index, 3);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mtt_bus_prepares), 1);
+	/* The core set the descriptor and the hwirq after the bus */
+	KUNIT_EXPECT_PTR_EQ(test, ctx->parent.last_desc, irq_get_msi_desc(map.virq));
+	KUNIT_EXPECT_EQ(test, ctx->parent.last_hwirq, 3UL);
 	KUNIT_EXPECT_PTR_EQ(test, irq_to_desc(map.virq)->handle_irq,
 			    (irq_flow_handler_t)handle_simple_irq);
 
@@ -1210,6 +1298,7 @@ static struct kunit_case msi_table_test_cases[] = {
 	KUNIT_CASE(mtt_test_create_invalid),
 	KUNIT_CASE(mtt_test_default_table),
 	KUNIT_CASE(mtt_test_default_table_domain),
+	KUNIT_CASE(mtt_test_default_table_alloc_dyn),
 	KUNIT_CASE(mtt_test_alloc_range),
 	KUNIT_CASE(mtt_test_alloc_range_busy),
 	KUNIT_CASE(mtt_test_alloc_range_invalid),
