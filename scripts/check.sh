@@ -125,7 +125,11 @@ write_config() {
 arm_objs=()
 for f in $(git -C "$tree" diff --name-only base HEAD -- '*.c'); do
 	o=$(basename "${f%.c}.o")
-	case $f in *_test.c) continue ;; esac
+	case $f in
+	*_test.c) continue ;;	# built in the test kernel only
+	arch/arm64/*) ;;
+	arch/*) continue ;;	# another architecture's code
+	esac
 	grep -q -w -F "$o" "$tree/$(dirname "$f")/Makefile" && arm_objs+=("${f%.c}.o")
 done
 cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
