@@ -690,11 +690,10 @@ static int msi_table_add_desc(struct msi_table *table, struct msi_desc *desc,
  * Return: the index and the Linux interrupt number of the entry. On
  * failure both members hold the error code: -EINVAL for an invalid
  * table, a table which does not allow allocation or an index beyond the
- * table's size, -EBUSY if the entry at
- * @index is already allocated, -ENOSPC if there is no free index, -ENODEV
- * if the table is being destroyed, -ENOMEM or the error of the
- * prepare_desc() callback or of the parent domain otherwise. On failure
- * the table is unchanged.
+ * table's size, -EBUSY if the entry at @index is already allocated,
+ * -ENOSPC if there is no free index, -ENODEV if the table is being
+ * destroyed, -ENOMEM or the error of the prepare_desc() callback or of
+ * the parent domain otherwise. On failure the table is unchanged.
  */
 struct msi_map msi_table_alloc(struct msi_table *table, unsigned int index,
 			       const union msi_entry_cookie *cookie,

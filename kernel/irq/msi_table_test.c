@@ -417,27 +417,41 @@ static void mtt_default_set_desc(msi_alloc_info_t *arg, struct msi_desc *desc)
 	arg->hwirq = desc->msi_index;
 }
 
+/* An MSI domain for the test device's default table, as a bus has one */
+struct mtt_default_domain {
+	struct irq_chip		chip;
+	struct msi_domain_ops	ops;
+	struct msi_domain_info	info;
+};
+
+static struct irq_domain *mtt_create_default_domain(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct mtt_default_domain *dd;
+
+	dd = kunit_kzalloc(test, sizeof(*dd), GFP_KERNEL);
+	if (!dd)
+		return NULL;
+	dd->chip.name = "mt-default";
+	dd->chip.irq_mask = mtt_parent_noop;
+	dd->chip.irq_unmask = mtt_parent_noop;
+	dd->chip.irq_write_msi_msg = mtt_default_write_msg;
+	dd->ops.set_desc = mtt_default_set_desc;
+	dd->info.flags = MSI_FLAG_USE_DEF_DOM_OPS | MSI_FLAG_USE_DEF_CHIP_OPS |
+			 MSI_FLAG_ALLOC_SIMPLE_MSI_DESCS | MSI_FLAG_FREE_MSI_DESCS;
+	dd->info.ops = &dd->ops;
+	dd->info.chip = &dd->chip;
+	return msi_create_irq_domain(NULL, &dd->info, ctx->parent.domain);
+}
+
 static void mtt_test_default_table_domain(struct kunit *test)
 {
 	struct mtt_ctx *ctx = test->priv;
-	struct irq_chip chip = {
-		.name			= "mt-default",
-		.irq_mask		= mtt_parent_noop,
-		.irq_unmask		= mtt_parent_noop,
-		.irq_write_msi_msg	= mtt_default_write_msg,
-	};
-	struct msi_domain_ops ops = { .set_desc = mtt_default_set_desc };
-	struct msi_domain_info info = {
-		.flags	= MSI_FLAG_USE_DEF_DOM_OPS | MSI_FLAG_USE_DEF_CHIP_OPS |
-			  MSI_FLAG_ALLOC_SIMPLE_MSI_DESCS | MSI_FLAG_FREE_MSI_DESCS,
-		.ops	= &ops,
-		.chip	= &chip,
-	};
 	struct irq_domain *domain;
 	struct msi_table *def;
 	unsigned int i, virq[4];
 
-	domain = msi_create_irq_domain(NULL, &info, ctx->parent.domain);
+	domain = mtt_create_default_domain(test);
 	KUNIT_ASSERT_NOT_NULL(test, domain);
 	KUNIT_ASSERT_EQ(test, msi_setup_device_data(ctx->dev), 0);
 	KUNIT_ASSERT_EQ(test, msi_domain_alloc_irqs(domain, ctx->dev, 4), 0);
@@ -475,25 +489,12 @@ static void mtt_test_default_table_domain(struct kunit *test)
 static void mtt_test_default_table_alloc_dyn(struct kunit *test)
 {
 	struct mtt_ctx *ctx = test->priv;
-	struct irq_chip chip = {
-		.name			= "mt-default",
-		.irq_mask		= mtt_parent_noop,
-		.irq_unmask		= mtt_parent_noop,
-		.irq_write_msi_msg	= mtt_default_write_msg,
-	};
-	struct msi_domain_ops ops = { .set_desc = mtt_default_set_desc };
-	struct msi_domain_info info = {
-		.flags	= MSI_FLAG_USE_DEF_DOM_OPS | MSI_FLAG_USE_DEF_CHIP_OPS |
-			  MSI_FLAG_ALLOC_SIMPLE_MSI_DESCS | MSI_FLAG_FREE_MSI_DESCS,
-		.ops	= &ops,
-		.chip	= &chip,
-	};
 	union msi_entry_cookie cookie = { .value = 1 };
 	struct irq_domain *domain;
 	struct msi_table *def;
 	struct msi_map map, any;
 
-	domain = msi_create_irq_domain(NULL, &info, ctx->parent.domain);
+	domain = mtt_create_default_domain(test);
 	KUNIT_ASSERT_NOT_NULL(test, domain);
 	dev_set_msi_domain(ctx->dev, domain);
 	KUNIT_ASSERT_EQ(test, msi_setup_device_data(ctx->dev), 0);
