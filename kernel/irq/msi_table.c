@@ -490,11 +490,15 @@ bool msi_table_can_alloc(struct msi_table *table)
 }
 EXPORT_SYMBOL_GPL(msi_table_can_alloc);
 
-/* Allocations are refused once the table is being destroyed */
+/*
+ * Allocations are refused once the table is being destroyed, and on a
+ * default table once the bus has revoked them, e.g. when MSI-X was
+ * disabled after the unlocked check in the caller.
+ */
 static bool msi_table_is_dying(struct msi_table *table)
 {
 	lockdep_assert_held(&table->lock);
-	return table->flags & MSI_TABLE_DYING;
+	return table->flags & MSI_TABLE_DYING || !msi_table_allocatable(table);
 }
 
 /**
@@ -692,8 +696,9 @@ static int msi_table_add_desc(struct msi_table *table, struct msi_desc *desc,
  * table, a table which does not allow allocation or an index beyond the
  * table's size, -EBUSY if the entry at @index is already allocated,
  * -ENOSPC if there is no free index, -ENODEV if the table is being
- * destroyed, -ENOMEM or the error of the prepare_desc() callback or of
- * the parent domain otherwise. On failure the table is unchanged.
+ * destroyed or the bus revoked allocation meanwhile, -ENOMEM or the
+ * error of the prepare_desc() callback or of the parent domain
+ * otherwise. On failure the table is unchanged.
  */
 struct msi_map msi_table_alloc(struct msi_table *table, unsigned int index,
 			       const union msi_entry_cookie *cookie,
