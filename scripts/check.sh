@@ -129,6 +129,7 @@ for f in $(git -C "$tree" diff --name-only base HEAD -- '*.c'); do
 	*_test.c) continue ;;	# built in the test kernel only
 	arch/arm64/*) ;;
 	arch/*) continue ;;	# another architecture's code
+	drivers/dma/idxd/*) continue ;;	# INTEL_IDXD depends on X86_64
 	esac
 	grep -q -w -F "$o" "$tree/$(dirname "$f")/Makefile" && arm_objs+=("${f%.c}.o")
 done
@@ -206,6 +207,61 @@ for c in "${commits[@]}"; do
 	fi
 done
 git -C "$tree" checkout -q "$tip"
+
+# The converted drivers as modules: x86_64 defconfig with IDXD and NTB
+# as modules (and their KUnit tests in them). The directories are built
+# at the base and at the tip; the tip may add no warning, and every
+# msi_/pci_/irq_ symbol the modules use must be exported.
+mod=$work/modules
+mod_dirs=(drivers/dma/idxd/ drivers/ntb/)
+mod_objs=(drivers/dma/idxd/idxd.o drivers/ntb/ntb.o)
+build_modules_at() {
+	git -C "$tree" checkout -q "$1"
+	make -s -C "$tree" ARCH=x86_64 O="$mod" defconfig
+	cat >> "$mod/.config" <<-CONFIG
+	CONFIG_MODULES=y
+	CONFIG_PCI_PASID=y
+	CONFIG_DMADEVICES=y
+	CONFIG_INTEL_IDXD=m
+	CONFIG_KUNIT=m
+	CONFIG_INTEL_IDXD_KUNIT_TEST=y
+	CONFIG_NTB=m
+	CONFIG_NTB_MSI=y
+	CONFIG_NTB_MSI_KUNIT_TEST=y
+	CONFIG
+	make -s -C "$tree" ARCH=x86_64 O="$mod" olddefconfig
+	make -C "$tree" ARCH=x86_64 O="$mod" W=1 C=1 -j"$jobs" "${mod_dirs[@]}" \
+		> "$work/modules.$2.log" 2>&1
+}
+
+stage "IDXD and NTB build as modules, W=1 C=1"
+mkdir -p "$mod"
+mod_bad=0
+if ! build_modules_at base base; then
+	tail -n 20 "$work/modules.base.log"
+	fail modules "IDXD and NTB do not build as modules at the base"
+	mod_bad=1
+elif ! build_modules_at "$tip" tip; then
+	grep -a -E 'error|Error' "$work/modules.tip.log" | head -n 20
+	fail modules "IDXD and NTB do not build as modules"
+	mod_bad=1
+else
+	"$top/scripts/buildwarn.py" keys "$tree" "$work/modules.base.log" > "$work/modules.base.keys"
+	"$top/scripts/buildwarn.py" new "$tree" "$work/modules.tip.log" \
+		"$work/modules.base.keys" || { fail modules "new warnings in the module build"; mod_bad=1; }
+	for c in INTEL_IDXD NTB; do
+		grep -q "^CONFIG_$c=m" "$mod/.config" ||
+			{ fail modules "CONFIG_$c is not a module"; mod_bad=1; }
+	done
+	for o in "${mod_objs[@]}"; do
+		for sym in $(nm -u "$mod/$o" | awk '$2 ~ /^(msi|pci|irq)_/ { print $2 }'); do
+			git -C "$tree" grep -q -E "^EXPORT_SYMBOL(_GPL)?\($sym\);" -- '*.c' ||
+				{ fail modules "$o uses $sym, which is not exported"; mod_bad=1; }
+		done
+	done
+fi
+git -C "$tree" checkout -q "$tip"
+[ $mod_bad -eq 0 ] && echo "check: IDXD and NTB build as modules without new warnings, their symbols exported"
 
 stage "KUnit on x86_64 QEMU with KASAN, lockdep and kmemleak"
 write_config

@@ -31,7 +31,8 @@ for o in "${make_opts[@]}"; do
 done
 
 # The machine of the KUnit boots: 2 CPUs, two edu devices (the second in
-# the sample driver's IMS only mode) and an NVMe controller (MSI-X). The
+# the sample driver's IMS only mode) and an NVMe controller (MSI-X), whose
+# MSI domain and MSI-X table the IDXD and NTB/msi tests borrow. The
 # plain machine needs ims_unremapped to allow IMS in a virtual machine;
 # q35 with an Intel IOMMU remaps interrupts and needs nothing.
 devices="-smp 2 -device edu,dma_mask=0xffffffff,addr=0x10 \
@@ -44,7 +45,7 @@ ims_only="edu_ims.ims_only=0000:00:11.0"
 # run LOG CMD [ARG...]: a kunit.py command, whose results count
 passed=0 failed=0 bad=0
 run() {
-	local log=$1 status summary p f c
+	local log=$1 status summary p f c k
 	shift
 	(cd "$tree" && "${kunit[@]}" "$@" "${common[@]}" --timeout=900 \
 		--raw_output=all) > "$log" 2>&1
@@ -56,8 +57,14 @@ run() {
 	p=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$summary")
 	f=$(sed -n 's/.*failed: \([0-9]*\).*/\1/p' <<<"$summary")
 	c=$(sed -n 's/.*crashed: \([0-9]*\).*/\1/p' <<<"$summary")
+	k=$(sed -n 's/.*skipped: \([0-9]*\).*/\1/p' <<<"$summary")
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0} + ${c:-0}))
+	# Every case has what it needs in these machines: a skip is a failure
+	if [ "${k:-0}" -ne 0 ]; then
+		echo "kunit: $k tests skipped, see $log"
+		bad=1
+	fi
 	if [ -z "$summary" ] || [ "$status" -ne 0 ]; then
 		echo "kunit: the KUnit run did not complete (status $status), see $log"
 		tail -n 30 "$log"

@@ -267,7 +267,8 @@ static int msi_table_create_domain(struct msi_table_domain *td,
 	td->chip.irq_ack = irq_chip_ack_parent;
 	td->chip.irq_eoi = irq_chip_eoi_parent;
 	td->chip.irq_retrigger = irq_chip_retrigger_hierarchy;
-	td->chip.flags = IRQCHIP_SKIP_SET_WAKE;
+	/* Message signalled: nothing to mask for threaded oneshot handlers */
+	td->chip.flags = IRQCHIP_SKIP_SET_WAKE | IRQCHIP_ONESHOT_SAFE;
 
 	td->ops.set_desc = msi_table_set_desc;
 

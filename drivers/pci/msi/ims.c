@@ -11,6 +11,7 @@
  * remapping sees the requester ID of the PCI device, exactly as for its
  * MSI-X entries.
  */
+#include <linux/bitfield.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/export.h>
@@ -231,18 +232,42 @@ static void pci_ims_array_unmask(struct msi_table *table, struct msi_desc *desc)
 	pci_ims_array_update_ctrl(table, desc, PCI_IMS_ARRAY_CTRL_MASKBIT, 0);
 }
 
-/* An entry stays masked from its allocation until it is requested */
+#define PCI_IMS_ARRAY_CTRL_PASID	(PCI_IMS_ARRAY_CTRL_PASID_EN | \
+					 PCI_IMS_ARRAY_CTRL_PASID_MASK)
+
+/*
+ * An entry stays masked from its allocation until it is requested. The
+ * cookie is 0 for an untagged entry or PCI_IMS_ARRAY_PASID_COOKIE(pasid)
+ * for an entry whose messages carry @pasid: anything else is refused
+ * rather than written into the control word.
+ */
 static int pci_ims_array_prepare_desc(struct msi_table *table,
 				      struct msi_desc *desc)
 {
-	pci_ims_array_mask(table, desc);
+	u64 cookie = desc->cookie.value;
+	u32 pasid = 0;
+
+	if (cookie & PCI_IMS_ARRAY_COOKIE_PASID) {
+		cookie &= ~PCI_IMS_ARRAY_COOKIE_PASID;
+		if (cookie > PCI_IMS_ARRAY_PASID_MAX)
+			return -EINVAL;
+		pasid = PCI_IMS_ARRAY_CTRL_PASID_EN |
+			FIELD_PREP(PCI_IMS_ARRAY_CTRL_PASID_MASK, cookie);
+	} else if (cookie) {
+		return -EINVAL;
+	}
+
+	pci_ims_array_update_ctrl(table, desc, PCI_IMS_ARRAY_CTRL_PASID,
+				  PCI_IMS_ARRAY_CTRL_MASKBIT | pasid);
 	return 0;
 }
 
+/* A free slot is masked and carries no PASID for its next user */
 static void pci_ims_array_release_desc(struct msi_table *table,
 				       struct msi_desc *desc)
 {
-	pci_ims_array_mask(table, desc);
+	pci_ims_array_update_ctrl(table, desc, PCI_IMS_ARRAY_CTRL_PASID,
+				  PCI_IMS_ARRAY_CTRL_MASKBIT);
 }
 
 static const struct msi_table_ops pci_ims_array_ops = {
@@ -265,10 +290,18 @@ static const struct msi_table_ops pci_ims_array_ops = {
  * per entry at @base + index * %PCI_IMS_ARRAY_ENTRY_SIZE, with the
  * message address low and high dwords at 0x0 and 0x4, the message data
  * at 0x8 and a control dword at 0xc whose bit 0
- * (%PCI_IMS_ARRAY_CTRL_MASKBIT) masks the entry. The control dword is
- * changed read-modify-write, so its other bits stay as the driver sets
- * them. @base is the table's &msi_table.data; the per entry cookie is
- * left to the driver. The caller may set @info->flags afterwards.
+ * (%PCI_IMS_ARRAY_CTRL_MASKBIT) masks the entry.
+ *
+ * An entry allocated with the cookie PCI_IMS_ARRAY_PASID_COOKIE(pasid)
+ * is tagged with a PASID: bit 3 of its control dword
+ * (%PCI_IMS_ARRAY_CTRL_PASID_EN) is set and the 20-bit PASID is placed
+ * at bit 12, for devices which issue the interrupt message as a request
+ * with that PASID. Entries allocated without a cookie are untagged; any
+ * other cookie fails the allocation with -EINVAL.
+ *
+ * The control dword is changed read-modify-write, so bits 1, 2 and 4-11
+ * stay as the driver sets them. @base is the table's &msi_table.data.
+ * The caller may set @info->flags afterwards.
  */
 void pci_ims_array_init_info(struct msi_table_info *info, const char *name,
 			     void __iomem *base, unsigned int nr_slots)
