@@ -42,7 +42,7 @@ unsigned int idxd_ims_size(struct idxd_device *idxd)
  */
 static bool idxd_ims_usable(struct idxd_device *idxd)
 {
-	return idxd->request_int_handles &&
+	return idxd->request_int_handles && idxd_ims_size(idxd) &&
 	       idxd_ims_size(idxd) >= idxd->max_wqs;
 }
 
@@ -52,35 +52,35 @@ static bool idxd_ims_usable(struct idxd_device *idxd)
  *
  * Sets &idxd_device.ims_table when the work queues' completion
  * interrupts are to come from IMS. Where the platform does not allow
- * IMS for the device the work queues stay on MSI-X.
- *
- * Return: 0 on success, also when MSI-X is used; a negative error code
- * if the table could not be created for another reason.
+ * IMS for the device, or the table cannot be created, the work queues
+ * stay on MSI-X as without IMS.
  */
-int idxd_ims_setup(struct idxd_device *idxd)
+void idxd_ims_setup(struct idxd_device *idxd)
 {
 	struct device *dev = &idxd->pdev->dev;
 	struct msi_table_info info;
 	struct msi_table *table;
 
 	if (!idxd_ims_usable(idxd))
-		return 0;
+		return;
 
 	pci_ims_array_init_info(&info, "idxd-ims",
 				idxd->reg_base + idxd->ims_offset,
 				idxd_ims_size(idxd));
 	table = pci_create_msi_table(idxd->pdev, &info);
 	if (IS_ERR(table)) {
-		if (PTR_ERR(table) != -EOPNOTSUPP)
-			return PTR_ERR(table);
-		dev_info(dev, "Work queue interrupts use MSI-X, IMS is not available\n");
-		return 0;
+		/* pci_create_msi_table() said why for -EOPNOTSUPP */
+		if (PTR_ERR(table) == -EOPNOTSUPP)
+			dev_info(dev, "Work queue interrupts use MSI-X\n");
+		else
+			dev_warn(dev, "No IMS table (%pe), work queue interrupts use MSI-X\n",
+				 table);
+		return;
 	}
 
 	idxd->ims_table = table;
 	dev_dbg(dev, "Work queue interrupts use IMS (%u entries)\n",
 		idxd_ims_size(idxd));
-	return 0;
 }
 
 /**
@@ -102,10 +102,10 @@ void idxd_ims_cleanup(struct idxd_device *idxd)
  * @idxd:	The device
  * @ie:		The interrupt entry of the work queue; @ie->id is the slot
  *
- * The entry is tagged with @ie->pasid unless that is %INVALID_IOASID,
- * which is what the MSI-X permission table does for MSI-X vectors. On
- * success @ie->vector is the entry's interrupt, still masked until it is
- * requested.
+ * Unless @ie->pasid is %INVALID_IOASID, the entry is restricted to
+ * work submitted with that PASID, which for an MSI-X vector is what its
+ * entry of the MSI-X permission table does. On success @ie->vector is
+ * the entry's interrupt, still masked until it is requested.
  *
  * Return: 0 on success, a negative error code of msi_table_alloc()
  * otherwise.
@@ -131,7 +131,7 @@ int idxd_ims_alloc_entry(struct idxd_device *idxd, struct idxd_irq_entry *ie)
  * @idxd:	The device
  * @ie:		The interrupt entry, whose interrupt has been freed
  *
- * The slot is masked and loses its PASID tag.
+ * The slot is masked and loses its PASID.
  */
 void idxd_ims_free_entry(struct idxd_device *idxd, struct idxd_irq_entry *ie)
 {

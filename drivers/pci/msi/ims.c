@@ -210,6 +210,8 @@ static void pci_ims_array_write_msg(struct msi_table *table,
 	writel(msg->address_lo, slot + PCI_IMS_ADDR_LO);
 	writel(msg->address_hi, slot + PCI_IMS_ADDR_HI);
 	writel(msg->data, slot + PCI_IMS_DATA);
+	/* Flush the message to the device before it can be unmasked */
+	readl(slot + PCI_IMS_DATA);
 }
 
 static void pci_ims_array_update_ctrl(struct msi_table *table,
@@ -237,9 +239,9 @@ static void pci_ims_array_unmask(struct msi_table *table, struct msi_desc *desc)
 
 /*
  * An entry stays masked from its allocation until it is requested. The
- * cookie is 0 for an untagged entry or PCI_IMS_ARRAY_PASID_COOKIE(pasid)
- * for an entry whose messages carry @pasid: anything else is refused
- * rather than written into the control word.
+ * cookie is 0 for an entry any work may use or
+ * PCI_IMS_ARRAY_PASID_COOKIE(pasid) for an entry restricted to @pasid:
+ * anything else is refused rather than written into the control word.
  */
 static int pci_ims_array_prepare_desc(struct msi_table *table,
 				      struct msi_desc *desc)
@@ -262,7 +264,7 @@ static int pci_ims_array_prepare_desc(struct msi_table *table,
 	return 0;
 }
 
-/* A free slot is masked and carries no PASID for its next user */
+/* A free slot is masked and keeps no PASID for its next user */
 static void pci_ims_array_release_desc(struct msi_table *table,
 				       struct msi_desc *desc)
 {
@@ -293,11 +295,11 @@ static const struct msi_table_ops pci_ims_array_ops = {
  * (%PCI_IMS_ARRAY_CTRL_MASKBIT) masks the entry.
  *
  * An entry allocated with the cookie PCI_IMS_ARRAY_PASID_COOKIE(pasid)
- * is tagged with a PASID: bit 3 of its control dword
+ * carries a PASID permission: bit 3 of its control dword
  * (%PCI_IMS_ARRAY_CTRL_PASID_EN) is set and the 20-bit PASID is placed
- * at bit 12, for devices which issue the interrupt message as a request
- * with that PASID. Entries allocated without a cookie are untagged; any
- * other cookie fails the allocation with -EINVAL.
+ * at bit 12, for devices which let only work submitted with that PASID
+ * signal the entry, as Intel's DSA does. Entries allocated without a
+ * cookie carry none; any other cookie fails the allocation with -EINVAL.
  *
  * The control dword is changed read-modify-write, so bits 1, 2 and 4-11
  * stay as the driver sets them. @base is the table's &msi_table.data.
