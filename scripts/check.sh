@@ -153,6 +153,9 @@ build_at() {
 stage "base build (x86_64 vmlinux, arm64 objects), W=1 C=1"
 mkdir -p "$obj" "$arm"
 make -s -C "$tree" O="$arm" "${cross[@]}" defconfig
+# NTB/msi (converted by the series) is not in arm64's defconfig
+printf '%s\n' CONFIG_NTB=y CONFIG_NTB_MSI=y >> "$arm/.config"
+make -s -C "$tree" O="$arm" "${cross[@]}" olddefconfig
 if ! build_at base base; then
 	tail -n 30 "$work/base.x86_64.log" "$work/base.arm64.log"
 	fail base-build "the base does not build"
