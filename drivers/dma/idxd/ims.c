@@ -21,13 +21,8 @@
 /* Entries of the IMS array per unit of gen_cap.max_ims_mult */
 #define IDXD_IMS_MULT		256
 
-/**
- * idxd_ims_size - Number of IMS entries of a device
- * @idxd:	The device, with its capabilities and table offsets read
- *
- * Return: the number of IMS array slots, 0 if the device has no IMS.
- */
-unsigned int idxd_ims_size(struct idxd_device *idxd)
+/* The number of IMS array slots, 0 if the device has no IMS */
+static unsigned int idxd_ims_size(struct idxd_device *idxd)
 {
 	if (!idxd->ims_offset)
 		return 0;
@@ -42,8 +37,9 @@ unsigned int idxd_ims_size(struct idxd_device *idxd)
  */
 static bool idxd_ims_usable(struct idxd_device *idxd)
 {
-	return idxd->request_int_handles && idxd_ims_size(idxd) &&
-	       idxd_ims_size(idxd) >= idxd->max_wqs;
+	unsigned int size = idxd_ims_size(idxd);
+
+	return idxd->request_int_handles && size && size >= idxd->max_wqs;
 }
 
 /**

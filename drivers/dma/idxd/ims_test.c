@@ -148,6 +148,29 @@ static void sim_wait_commands(struct kunit *test, struct idxd_sim *sim,
 	KUNIT_ASSERT_EQ(test, READ_ONCE(sim->nlog), n);
 }
 
+/* Free a work queue interrupt: one polled handle release */
+static void sim_free_irq(struct kunit *test, struct idxd_sim *sim,
+			 struct idxd_wq *wq)
+{
+	unsigned int nlog = READ_ONCE(sim->nlog);
+
+	sim_prepare_polled_command(sim);
+	idxd_wq_free_irq(wq);
+	sim_wait_commands(test, sim, nlog + 1);
+}
+
+/* Nothing of the entry is left, its slot is masked: the table destroys */
+static void sim_expect_gone(struct kunit *test, struct idxd_sim *sim,
+			    struct idxd_irq_entry *ie, unsigned int slot)
+{
+	KUNIT_EXPECT_EQ(test, ie->int_handle, INVALID_INT_HANDLE);
+	KUNIT_EXPECT_EQ(test, ie->vector, -1);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(sim->idxd->ims_table, slot), 0);
+	KUNIT_EXPECT_EQ(test, sim_slot(sim, slot, SLOT_CTRL), PCI_IMS_ARRAY_CTRL_MASKBIT);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(sim->idxd->ims_table), 0);
+	sim->idxd->ims_table = NULL;
+}
+
 static u32 sim_command(struct idxd_sim *sim, unsigned int i)
 {
 	return i < SIM_LOG_SIZE ? READ_ONCE(sim->log[i]) : 0;
@@ -382,26 +405,17 @@ static void idxd_ims_test_request_free(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, sim_reg(sim, SIM_MSIX_PERM_OFFSET + i * 8), 0);
 
 	nlog = READ_ONCE(sim->nlog);
-	sim_prepare_polled_command(sim);
-	idxd_wq_free_irq(wq);
-	sim_wait_commands(test, sim, nlog + 1);
+	sim_free_irq(test, sim, wq);
 
 	/* The handle is given back, the entry freed and its slot masked */
 	cmd.bits = sim_command(sim, nlog);
 	KUNIT_EXPECT_EQ(test, (u32)cmd.cmd, IDXD_CMD_RELEASE_INT_HANDLE);
 	KUNIT_EXPECT_EQ(test, (u32)cmd.operand, CMD_INT_HANDLE_IMS | sim_handle(sim, 2));
-	KUNIT_EXPECT_EQ(test, ie->int_handle, INVALID_INT_HANDLE);
-	KUNIT_EXPECT_EQ(test, ie->vector, -1);
-	KUNIT_EXPECT_EQ(test, msi_get_virq(idxd->ims_table, 2), 0);
 	KUNIT_EXPECT_NULL(test, irq_get_msi_desc(vector));
-	KUNIT_EXPECT_EQ(test, sim_slot(sim, 2, SLOT_CTRL), PCI_IMS_ARRAY_CTRL_MASKBIT);
-
-	/* The table is empty: it can be destroyed */
-	KUNIT_EXPECT_EQ(test, msi_destroy_table(idxd->ims_table), 0);
-	idxd->ims_table = NULL;
+	sim_expect_gone(test, sim, ie, 2);
 }
 
-/* A PASID tag in the entry, and mask/unmask flip only the mask bit */
+/* A PASID permission in the entry, and mask/unmask flip only the mask bit */
 static void idxd_ims_test_pasid_mask(struct kunit *test)
 {
 	struct idxd_sim *sim = test->priv;
@@ -438,10 +452,8 @@ static void idxd_ims_test_pasid_mask(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_slot(sim, 1, SLOT_ADDR_LO), addr_lo);
 	KUNIT_EXPECT_EQ(test, sim_slot(sim, 1, SLOT_DATA), data);
 
-	sim_prepare_polled_command(sim);
-	idxd_wq_free_irq(wq);
-	sim_wait_commands(test, sim, 2);
-	/* Masked, and the tag is gone; the driver's own bits stay */
+	sim_free_irq(test, sim, wq);
+	/* Masked, and the PASID is gone; the driver's own bits stay */
 	KUNIT_EXPECT_EQ(test, sim_slot(sim, 1, SLOT_CTRL), own | PCI_IMS_ARRAY_CTRL_MASKBIT);
 	KUNIT_EXPECT_EQ(test, wq->ie.pasid, INVALID_IOASID);
 }
@@ -499,12 +511,7 @@ static void idxd_ims_test_handle_refused(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, idxd_wq_request_irq(wq), -ENXIO);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sim->nlog), 1);
-	KUNIT_EXPECT_EQ(test, wq->ie.int_handle, INVALID_INT_HANDLE);
-	KUNIT_EXPECT_EQ(test, wq->ie.vector, -1);
-	KUNIT_EXPECT_EQ(test, msi_get_virq(idxd->ims_table, 0), 0);
-	KUNIT_EXPECT_EQ(test, sim_slot(sim, 0, SLOT_CTRL), PCI_IMS_ARRAY_CTRL_MASKBIT);
-	KUNIT_EXPECT_EQ(test, msi_destroy_table(idxd->ims_table), 0);
-	idxd->ims_table = NULL;
+	sim_expect_gone(test, sim, &wq->ie, 0);
 }
 
 /*
@@ -563,9 +570,7 @@ static void idxd_ims_test_msix(struct kunit *test)
 	for (i = 0; i < SIM_IMS_SLOTS; i++)
 		KUNIT_EXPECT_EQ(test, sim_slot(sim, i, SLOT_CTRL), 0);
 
-	sim_prepare_polled_command(sim);
-	idxd_wq_free_irq(wq);
-	sim_wait_commands(test, sim, 2);
+	sim_free_irq(test, sim, wq);
 	cmd.bits = sim_command(sim, 1);
 	KUNIT_EXPECT_EQ(test, (u32)cmd.cmd, IDXD_CMD_RELEASE_INT_HANDLE);
 	KUNIT_EXPECT_EQ(test, (u32)cmd.operand, sim_handle(sim, map.index));
@@ -609,18 +614,13 @@ static void idxd_ims_test_revoke(struct kunit *test)
 	/* The entries keep their interrupts; release gives back the new handles */
 	KUNIT_EXPECT_EQ(test, msi_get_virq(idxd->ims_table, 0), idxd->wqs[0]->ie.vector);
 	nlog = READ_ONCE(sim->nlog);
-	sim_prepare_polled_command(sim);
-	idxd_wq_free_irq(idxd->wqs[0]);
-	sim_wait_commands(test, sim, nlog + 1);
-	sim_prepare_polled_command(sim);
-	idxd_wq_free_irq(idxd->wqs[3]);
-	sim_wait_commands(test, sim, nlog + 2);
+	sim_free_irq(test, sim, idxd->wqs[0]);
+	sim_free_irq(test, sim, idxd->wqs[3]);
 	cmd.bits = sim_command(sim, nlog);
 	KUNIT_EXPECT_EQ(test, (u32)cmd.operand, CMD_INT_HANDLE_IMS | sim_handle(sim, 0));
 	cmd.bits = sim_command(sim, nlog + 1);
 	KUNIT_EXPECT_EQ(test, (u32)cmd.operand, CMD_INT_HANDLE_IMS | sim_handle(sim, 3));
-	KUNIT_EXPECT_EQ(test, msi_destroy_table(idxd->ims_table), 0);
-	idxd->ims_table = NULL;
+	sim_expect_gone(test, sim, &idxd->wqs[3]->ie, 3);
 }
 
 static struct kunit_case idxd_ims_test_cases[] = {
