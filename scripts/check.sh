@@ -1,9 +1,10 @@
 #!/bin/bash
-# The test command: apply series/ to a fresh base, check every patch
-# (builds on its own with W=1 and sparse without new warnings, x86_64 and
-# the arm64 objects it touches; checkpatch --strict; kernel-doc), check
-# that the exported copies are fresh, then build, boot and run the KUnit
-# suites with KASAN, lockdep and kmemleak.
+# The test command: apply series/ to a fresh base as one mailbox, check
+# every patch (builds on its own with W=1 and sparse without new
+# warnings, x86_64 and the arm64 objects it touches; checkpatch --strict;
+# kernel-doc; get_maintainer.pl), check that the exported copies are
+# fresh, build the core-api documentation and its example drivers, then
+# build, boot and run the KUnit suites with KASAN, lockdep and kmemleak.
 #
 # Ends with "N passed, M failed" (KUnit's counts); exits non-zero if any
 # stage failed.
@@ -37,7 +38,7 @@ finish() {
 	exit
 }
 
-stage "apply series/ to a fresh base with git am"
+stage "apply series/ to a fresh base: git am of one mailbox"
 # Everything from scratch: the warnings of the base build are the
 # baseline of the per-patch builds only if the base build is complete.
 rm -rf "$work"
@@ -106,6 +107,70 @@ for f in $(git -C "$tree" diff --name-only --diff-filter=AM base HEAD -- '*.c' '
 	[ -n "$added" ] && { echo "$added"; kd_bad=1; }
 done
 [ $kd_bad -eq 0 ] && echo "check: kernel-doc clean" || fail kernel-doc "see above"
+
+stage "documentation: make SPHINXDIRS=core-api htmldocs"
+# The base's documentation build is the baseline: any warning the tip's
+# build adds fails, whichever file it comes from.
+docs_at() {
+	git -C "$tree" checkout -q "$1"
+	make -C "$tree" O="$work/docs-$2" SPHINXDIRS=core-api htmldocs \
+		> "$work/docs.$2.log" 2>&1
+}
+doc_warnings() {
+	grep -a -i -E 'warning|error' "$1" | sed -E "s|$tree/||g; s/:[0-9]+:/:/" | sort -u
+}
+if ! docs_at base base; then
+	tail -n 20 "$work/docs.base.log"
+	fail docs "the base's documentation does not build"
+elif ! docs_at "$tip" tip; then
+	tail -n 20 "$work/docs.tip.log"
+	fail docs "the documentation does not build"
+else
+	comm -13 <(doc_warnings "$work/docs.base.log") <(doc_warnings "$work/docs.tip.log") \
+		> "$work/docs.new"
+	if [ -s "$work/docs.new" ]; then
+		cat "$work/docs.new"
+		fail docs "new warnings in the documentation build"
+	elif [ ! -f "$work/docs-tip/Documentation/output/core-api/msi-tables.html" ]; then
+		fail docs "core-api/msi-tables.html was not built"
+	else
+		echo "check: core-api builds without new warnings ($(doc_warnings "$work/docs.base.log" | wc -l) at the base)"
+	fi
+fi
+git -C "$tree" checkout -q "$tip"
+
+stage "get_maintainer.pl on every patch"
+# Who must be asked, by subject prefix
+maintainer_expect=(
+	"genirq/msi:|Thomas Gleixner"
+	"PCI/MSI:|Bjorn Helgaas"
+	"x86/apic/msi:|x86@kernel.org"
+	"samples:|Thomas Gleixner"
+	"dmaengine: idxd:|Vinod Koul"
+	"NTB/msi:|Jon Mason"
+	"Documentation:|Jonathan Corbet"
+	"MAINTAINERS:|linux-kernel@vger.kernel.org"
+)
+gm_bad=0
+for p in "$top"/series/0*.patch; do
+	case $(basename "$p") in 0000-*) continue ;; esac
+	subject=$(sed -n 's/^Subject: \[PATCH [0-9/]*\] //p' "$p")
+	list=$(cd "$tree" && ./scripts/get_maintainer.pl --no-git --no-git-fallback \
+		--no-rolestats "$p" 2>/dev/null | sed 's/ <.*//' | paste -sd, -)
+	echo "  ${subject%%:*}: $list"
+	want=
+	for e in "${maintainer_expect[@]}"; do
+		[[ $subject == "${e%%|*}"* ]] && want=${e#*|}
+	done
+	if [ -z "$want" ]; then
+		fail get_maintainer "$(basename "$p"): no expectation for its prefix"
+		gm_bad=1
+	elif [[ ",$list," != *",$want,"* ]]; then
+		fail get_maintainer "$(basename "$p"): $want is not on the list"
+		gm_bad=1
+	fi
+done
+[ $gm_bad -eq 0 ] && echo "check: every patch reaches its subsystem's maintainers"
 
 # The test kernel's configuration, as kunit.py makes it: the suite's
 # .kunitconfig, Kconfig.fragment and the QEMU x86_64 options.
@@ -237,6 +302,17 @@ build_modules_at() {
 		> "$work/modules.$2.log" 2>&1
 }
 
+# unexported OBJ: list the msi_/pci_/irq_ symbols OBJ uses which the
+# tree does not export; false if there are any
+unexported() {
+	local sym bad=0
+	for sym in $(nm -u "$1" | awk '$2 ~ /^(msi|pci|irq)_/ { print $2 }'); do
+		git -C "$tree" grep -q -E "^EXPORT_SYMBOL(_GPL)?\($sym\);" -- '*.c' ||
+			{ echo "$1 uses $sym, which is not exported"; bad=1; }
+	done
+	return $bad
+}
+
 stage "IDXD and NTB build as modules, W=1 C=1"
 mkdir -p "$mod"
 mod_bad=0
@@ -257,14 +333,35 @@ else
 			{ fail modules "CONFIG_$c is not a module"; mod_bad=1; }
 	done
 	for o in "${mod_objs[@]}"; do
-		for sym in $(nm -u "$mod/$o" | awk '$2 ~ /^(msi|pci|irq)_/ { print $2 }'); do
-			git -C "$tree" grep -q -E "^EXPORT_SYMBOL(_GPL)?\($sym\);" -- '*.c' ||
-				{ fail modules "$o uses $sym, which is not exported"; mod_bad=1; }
-		done
+		unexported "$mod/$o" || { fail modules "$o uses symbols which are not exported"; mod_bad=1; }
 	done
 fi
 git -C "$tree" checkout -q "$tip"
 [ $mod_bad -eq 0 ] && echo "check: IDXD and NTB build as modules without new warnings, their symbols exported"
+
+stage "the example drivers of msi-tables.rst build as modules, W=1 C=1"
+ex=$work/examples
+ex_bad=0
+rm -rf "$ex"
+if [ $mod_bad -ne 0 ]; then
+	fail examples "no module build to build them against"
+	ex_bad=1
+elif ! names=$("$top/scripts/docexamples.py" "$tree/Documentation/core-api/msi-tables.rst" "$ex"); then
+	fail examples "no examples found"
+	ex_bad=1
+else
+	ex_objs=()
+	for n in $names; do ex_objs+=("$n.o"); done
+	make -C "$tree" ARCH=x86_64 O="$mod" M="$ex" W=1 C=1 "${ex_objs[@]}" \
+		> "$work/examples.log" 2>&1 || ex_bad=1
+	grep -a -E 'warning|error' "$work/examples.log" && ex_bad=1
+	for o in "${ex_objs[@]}"; do
+		[ -f "$ex/$o" ] || { echo "$o was not built"; ex_bad=1; continue; }
+		unexported "$ex/$o" || ex_bad=1
+	done
+	[ $ex_bad -ne 0 ] && fail examples "see $work/examples.log"
+fi
+[ $ex_bad -eq 0 ] && echo "check: the examples build clean: $names"
 
 stage "KUnit on x86_64 QEMU with KASAN, lockdep and kmemleak"
 write_config

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 # python3-ply, python3-git: checkpatch's SPDX check; sparse: make C=1; gcc-aarch64-linux-gnu: the arm64-only callers;
-# qemu-system-x86: boots the test kernel; busybox-static: its initramfs
+# qemu-system-x86: boots the test kernel; busybox-static: its initramfs;
+# python3-sphinx, python3-sphinx-rtd-theme: make htmldocs
 pkgs=(
 	linux-source-6.1
 	build-essential bc bison flex libelf-dev libssl-dev dwarves
@@ -13,6 +14,7 @@ pkgs=(
 	gcc-aarch64-linux-gnu
 	qemu-system-x86
 	busybox-static
+	python3-sphinx python3-sphinx-rtd-theme
 )
 
 missing=()

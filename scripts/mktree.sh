@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build the kernel work tree: Debian's linux-source-6.1 as one base commit,
-# then the series applied with git am, one commit per patch.
+# then the series applied with git am from one mailbox, one commit per
+# patch.
 #
 # usage: mktree.sh DIR [SERIES_DIR]
 #   DIR        the kernel tree to create (must not exist)
@@ -57,8 +58,11 @@ for p in "$series"/*.patch; do
 	case $(basename "$p") in 0000-*) continue ;; esac
 	patches+=("$p")
 done
+# One mailbox of the patches, as a maintainer's tools make it from the
+# list (b4 am), applied with git am
 if [ ${#patches[@]} -gt 0 ]; then
-	git am -q --keep-cr "${patches[@]}"
+	cat "${patches[@]}" > .git/series.mbox
+	git am -q --keep-cr .git/series.mbox
 fi
 # The cover letter's subject and text become the branch description, which
 # export.sh feeds back to git format-patch --cover-from-description.

@@ -8,10 +8,9 @@
  * the NVMe controller of the QEMU test machine (QEMU's 1b36:0010, MSI-X
  * enabled by the nvme driver; elsewhere the tests skip): the tests walk
  * its MSI table and request a spare MSI-X entry allocated for the test,
- * never one of the nvme driver's. The peer's
- * memory window is a buffer here, where a real NTB maps the peer's
- * window through the bridge; ntb_msi_init(), which maps it, needs NTB
- * hardware and is not tested.
+ * never one of the nvme driver's. The peer's memory window is a buffer
+ * here, where a real NTB maps the peer's window through the bridge;
+ * ntb_msi_init(), which maps it, needs NTB hardware and is not tested.
  */
 #include <kunit/test.h>
 
