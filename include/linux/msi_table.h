@@ -82,8 +82,10 @@ struct msi_map {
  *			has been freed. Also called when the allocation
  *			fails after a successful @prepare_desc.
  *
- * @write_msg, @mask and @unmask are called with the interrupt descriptor
- * lock held and interrupts disabled: they must not sleep.
+ * @write_msg, @mask and @unmask are mostly called with the interrupt
+ * descriptor lock held and interrupts disabled, @write_msg also from the
+ * allocation and free of an entry with the table locked: they must not
+ * sleep.
  */
 struct msi_table_ops {
 	void	(*write_msg)(struct msi_table *table, struct msi_desc *desc,
