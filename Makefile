@@ -5,13 +5,14 @@
 #   make tree    build/linux: Debian's 6.1 base plus series/, one commit a patch
 #   make export  series/ and the top-level copies from build/linux
 #   make kunit   build and boot build/linux as it is (for work in the tree)
+#   make bench   what tables cost against their floors: build/bench/bench.md
 #   make deps    install the Debian packages all of this needs
 #   make clean   remove build/
 
 SHELL := /bin/bash
 TREE := build/linux
 
-.PHONY: all run check tree export kunit deps clean
+.PHONY: all run check tree export kunit bench deps clean
 
 all: run
 
@@ -31,6 +32,9 @@ kunit: deps $(TREE)
 	scripts/kunit.sh $(TREE) build/kunit W=1
 
 run: kunit
+
+bench: deps $(TREE)
+	scripts/bench.sh $(TREE) build/bench
 
 check: deps
 	scripts/check.sh

@@ -363,6 +363,24 @@ else
 fi
 [ $ex_bad -eq 0 ] && echo "check: the examples build clean: $names"
 
+# make bench's module is not part of the series and runs only there; it
+# is built here so that a change of the series' API cannot break it.
+stage "make bench's module builds against the tip, W=1 C=1"
+bm=$work/bench-module
+rm -rf "$bm"
+mkdir -p "$bm"
+cp "$top"/bench/{Kbuild,*.c,*.h} "$bm/"
+if [ $mod_bad -ne 0 ]; then
+	fail bench "no module build to build it against"
+elif ! make -C "$tree" ARCH=x86_64 O="$mod" M="$bm" W=1 C=1 msi_table_bench.o \
+	> "$work/bench-module.log" 2>&1 || grep -a -E 'warning|error' "$work/bench-module.log"; then
+	fail bench "see $work/bench-module.log"
+elif ! unexported "$bm/msi_table_bench.o"; then
+	fail bench "the benchmark uses symbols which are not exported"
+else
+	echo "check: bench/msi_table_bench.c builds clean"
+fi
+
 stage "KUnit on x86_64 QEMU with KASAN, lockdep and kmemleak"
 write_config
 "$top/scripts/kunit.sh" "$tree" "$obj" W=1 || fail kunit "see above"

@@ -5,7 +5,7 @@ set -euo pipefail
 
 # python3-ply, python3-git: checkpatch's SPDX check; sparse: make C=1; gcc-aarch64-linux-gnu: the arm64-only callers;
 # qemu-system-x86: boots the test kernel; busybox-static: its initramfs;
-# python3-sphinx, python3-sphinx-rtd-theme: make htmldocs
+# python3-sphinx, python3-sphinx-rtd-theme: make htmldocs; gnuplot-nox: make bench's plot
 pkgs=(
 	linux-source-6.1
 	build-essential bc bison flex libelf-dev libssl-dev dwarves
@@ -15,6 +15,7 @@ pkgs=(
 	qemu-system-x86
 	busybox-static
 	python3-sphinx python3-sphinx-rtd-theme
+	gnuplot-nox
 )
 
 missing=()

@@ -1,0 +1,91 @@
+#!/bin/bash
+# make bench: what MSI tables cost, against their floors.
+#
+# Builds the benchmark kernel (bench/kernel.config, no debugging options)
+# at the base and at the tip of build/linux, the benchmark module of
+# bench/ against each, boots each kernel once in QEMU (x86_64, TCG,
+# 2 CPUs, a virtio-rng-pci device with 64 MSI-X vectors) and writes
+# build/bench/bench.md, which it prints, and build/bench/alloc.png.
+# Figures are reported, not asserted: the run fails only if a kernel,
+# the module or a boot does.
+#
+# usage: bench.sh TREE OUT
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+tree=$(cd "$1" && pwd)
+mkdir -p "$2"
+out=$(cd "$2" && pwd)
+jobs=$(nproc)
+
+# The base's sources: a worktree of the tree at its base tag
+src_base=$out/src-base
+if [ ! -e "$src_base/Makefile" ]; then
+	rm -rf "$src_base"
+	git -C "$tree" worktree prune
+	git -C "$tree" worktree add -q --detach "$src_base" base
+fi
+
+# build SRC OBJ: the kernel, then the module against it; incremental
+build() {
+	local src=$1 obj=$2
+	mkdir -p "$obj"
+	if ! cmp -s "$top/bench/kernel.config" "$obj/kernel.config"; then
+		cp "$top/bench/kernel.config" "$obj/.config"
+		make -s -C "$src" ARCH=x86_64 O="$obj" olddefconfig
+		cp "$top/bench/kernel.config" "$obj/kernel.config"
+	fi
+	echo "bench: building $(git -C "$src" describe --always --tags) in $obj"
+	make -s -C "$src" ARCH=x86_64 O="$obj" -j"$jobs" bzImage modules \
+		> "$obj/build.log" 2>&1 || { tail -n 30 "$obj/build.log"; return 1; }
+	rm -rf "$obj/bench-module"
+	mkdir -p "$obj/bench-module"
+	cp "$top"/bench/{Kbuild,*.c,*.h} "$obj/bench-module/"
+	make -s -C "$src" ARCH=x86_64 O="$obj" M="$obj/bench-module" W=1 modules \
+		> "$obj/module.log" 2>&1 || { cat "$obj/module.log"; return 1; }
+	cat "$obj/module.log"
+}
+
+# boot OBJ LOG: the kernel with an initramfs which loads the module
+boot() {
+	local obj=$1 log=$2 root
+	root=$(mktemp -d)
+	mkdir -p "$root"/{bin,dev,proc,sys,bench}
+	cp /bin/busybox "$root/bin/busybox"
+	install -m 755 "$top/bench/init" "$root/init"
+	cp "$obj"/bench-module/*.ko "$root/bench/"
+	(cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) \
+		> "$obj/initramfs.cpio"
+	rm -rf "$root"
+	echo "bench: booting $obj"
+	timeout 1800 qemu-system-x86_64 -nodefaults -accel tcg,thread=multi \
+		-m 2048 -smp 2 -bios qboot.rom \
+		-kernel "$obj/arch/x86/boot/bzImage" -initrd "$obj/initramfs.cpio" \
+		-append "console=ttyS0 rdinit=/init panic=-1" \
+		-device virtio-rng-pci,vectors=64 \
+		-no-reboot -nographic -serial stdio < /dev/null > "$log" 2>&1 || true
+	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+	if ! grep -q 'msi-bench: done' "$log" || ! grep -q 'msi-bench: end' "$log"; then
+		echo "bench: the boot of $obj did not complete, see $log"
+		tail -n 30 "$log"
+		return 1
+	fi
+	if grep -E 'msi-bench: .*(failed|insmod|rmmod)|BUG:|WARNING:|Oops|Call Trace:|rcu: INFO|detected stall' "$log"; then
+		echo "bench: the benchmark failed or the kernel reported, see $log"
+		return 1
+	fi
+}
+
+build "$src_base" "$out/base"
+build "$tree" "$out/tip"
+# TCG's figures move with the host's load: the report says what it was.
+# The load average includes these builds; the runnable tasks do not.
+read -r l1 l5 _ running _ < /proc/loadavg
+host="$(nproc) CPUs, ${running%/*} runnable tasks before the boots (load average $l1, $l5)"
+boot "$out/base" "$out/base.log"
+boot "$out/tip" "$out/tip.log"
+status=0
+"$top/scripts/benchreport.py" "$out/base.log" "$out/tip.log" "$out" "$host" || status=$?
+cat "$out/bench.md"
+echo "bench: wrote $out/bench.md and $out/alloc.png"
+exit $status
