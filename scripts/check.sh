@@ -65,6 +65,10 @@ for r in kernel include drivers Documentation samples; do
 		[ -e "$work/export/$f" ] || { echo "stale: $f is no longer created by the series"; exit 1; }
 	done || stale=1
 done
+if grep -q -F -e '*** SUBJECT HERE ***' -e '*** BLURB HERE ***' "$top/series/0000-cover-letter.patch"; then
+	echo "stale: the cover letter has git's placeholders, not its text"
+	stale=1
+fi
 if [ $stale -ne 0 ]; then
 	head -n 40 "$work/stale.diff"
 	fail stale "run 'make export' and commit series/ and the copies"

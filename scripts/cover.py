@@ -6,6 +6,11 @@
   cover.py setdate FILE D   set the cover letter's Date: header to D, so
                             that an export of an unchanged series is
                             byte for byte the same
+  cover.py fill FILE        put the description on stdin (subject line,
+                            blank line, text) in place of the subject and
+                            blurb placeholders, which git format-patch
+                            leaves when HEAD is not the described branch;
+                            a filled cover letter stays as it is
 """
 import re
 import sys
@@ -45,9 +50,24 @@ def setdate(path, date):
         f.write(text)
 
 
+def fill(path):
+    desc = sys.stdin.read().strip('\n')
+    subject, _, blurb = desc.partition('\n')
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    if not subject:
+        sys.exit('cover.py: no description for ' + path)
+    text = text.replace('*** SUBJECT HERE ***', subject.strip(), 1)
+    text = text.replace('*** BLURB HERE ***', blurb.strip('\n'), 1)
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(text)
+
+
 if __name__ == '__main__':
     if len(sys.argv) == 3 and sys.argv[1] == 'read':
         read(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == 'fill':
+        fill(sys.argv[2])
     elif len(sys.argv) == 4 and sys.argv[1] == 'setdate':
         setdate(sys.argv[2], sys.argv[3])
     else:

@@ -25,8 +25,12 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The text comes from branch main's description, also when HEAD is
+# detached, as it is while the series is rebased
 git format-patch -q --cover-letter --cover-from-description=subject \
 	--zero-commit --no-signature --base=base -o "$tmp" base..HEAD
+git config branch.main.description |
+	python3 "$top/scripts/cover.py" fill "$tmp/0000-cover-letter.patch"
 python3 "$top/scripts/cover.py" setdate "$tmp/0000-cover-letter.patch" \
 	"$(git log -1 --format=%aD HEAD)"
 

@@ -191,6 +191,7 @@ int msi_table_alloc_range(struct msi_table *table, unsigned int first,
 			  unsigned int last);
 int msi_table_free_range(struct msi_table *table, unsigned int first,
 			 unsigned int last);
+int msi_table_restore(struct msi_table *table);
 
 unsigned int msi_get_virq(struct msi_table *table, unsigned int index);
 

@@ -583,6 +583,7 @@ static int msi_table_alloc_irq(struct msi_table *table, struct msi_desc *desc)
 	struct msi_domain_info *info = domain->host_data;
 	struct device *dev = table->dev;
 	msi_alloc_info_t arg = { };
+	struct irq_data *irqd;
 	unsigned int vflags;
 	int virq, ret;
 
@@ -615,13 +616,24 @@ static int msi_table_alloc_irq(struct msi_table *table, struct msi_desc *desc)
 	else
 		vflags = table->flags & MSI_TABLE_ACTIVATE_EARLY ? VIRQ_ACTIVATE : 0;
 	ret = msi_init_virq(domain, virq, vflags);
-	if (!ret && msi_table_is_default(table))
+	if (ret)
+		goto free;
+	if (msi_table_is_default(table)) {
 		ret = msi_domain_add_desc_sysfs(domain, dev, desc);
-	if (ret) {
-		msi_domain_del_desc_sysfs(dev, desc);
-		irq_domain_free_irqs(virq, 1);
-		WRITE_ONCE(desc->irq, 0);
+		if (ret)
+			goto deactivate;
 	}
+	return 0;
+
+deactivate:
+	msi_domain_del_desc_sysfs(dev, desc);
+	/* msi_init_virq() may have activated it: undo that before the free */
+	irqd = irq_domain_get_irq_data(domain, virq);
+	if (irqd_is_activated(irqd))
+		irq_domain_deactivate_irq(irqd);
+free:
+	irq_domain_free_irqs(virq, 1);
+	WRITE_ONCE(desc->irq, 0);
 	return ret;
 }
 
@@ -883,4 +895,62 @@ int msi_table_free_range(struct msi_table *table, unsigned int first,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(msi_table_free_range);
+
+/* Rewrite the entry's last message and its mask state into the store */
+static void msi_table_restore_desc(struct msi_table *table, struct msi_desc *desc)
+{
+	struct irq_data *irqd;
+	struct irq_desc *irqdesc;
+	unsigned long flags;
+
+	/* Serializes against affinity changes, which write the message */
+	irqdesc = irq_get_desc_lock(desc->irq, &flags, 0);
+	if (!irqdesc)
+		return;
+	irqd = irq_desc_get_irq_data(irqdesc);
+	/* Deactivation cached the all zero message which it wrote */
+	table->ops->write_msg(table, desc, &desc->msg);
+	if (irqd_irq_masked(irqd))
+		table->ops->mask(table, desc);
+	else
+		table->ops->unmask(table, desc);
+	irq_put_desc_unlock(irqdesc, flags);
+}
+
+/**
+ * msi_table_restore - Rewrite the message store of an MSI table
+ * @table:	The driver created table to restore
+ *
+ * Writes the message and the mask state of every allocated entry into
+ * the message store again, from what the core last wrote there: the
+ * entry's cached message (&msi_desc.msg, all zero while its interrupt
+ * is not activated) and the mask state of its interrupt. For a device
+ * which lost its store's content, e.g. in a function reset or a power
+ * transition, as pci_restore_msi_state() does for the MSI-X table.
+ *
+ * Context: process context, may sleep. Takes the table lock and the
+ * interrupt descriptor lock of each entry, so it is serialized against
+ * the allocation and free of entries and against affinity changes.
+ * Return: 0 on success, -EINVAL for %NULL or a default table, whose
+ * store the bus restores, -ENODEV if the table is being destroyed.
+ */
+int msi_table_restore(struct msi_table *table)
+{
+	struct msi_desc *desc;
+	int ret = 0;
+
+	if (!msi_table_is_driver_table(table))
+		return -EINVAL;
+
+	msi_table_lock(table);
+	if (table->flags & MSI_TABLE_DYING) {
+		ret = -ENODEV;
+	} else {
+		msi_table_for_each_desc(desc, table, MSI_DESC_ASSOCIATED)
+			msi_table_restore_desc(table, desc);
+	}
+	msi_table_unlock(table);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(msi_table_restore);
 #endif /* CONFIG_GENERIC_MSI_IRQ_DOMAIN */

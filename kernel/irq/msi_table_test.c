@@ -7,11 +7,13 @@
  * it, so every path runs without hardware. The parent composes the
  * message from the hardware interrupt number and the target CPU, and can
  * be told to fail its Nth allocation or activation to walk the unwind
- * paths.
+ * paths. The kernel's slab fault injection fails every allocation of a
+ * call in turn.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/interrupt.h>
@@ -21,6 +23,7 @@
 #include <linux/kthread.h>
 #include <linux/msi.h>
 #include <linux/msi_table.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 #define MTT_HWSIZE	8
@@ -31,6 +34,7 @@ struct mtt_parent {
 	struct irq_domain	*domain;
 	struct fwnode_handle	*fwnode;
 	atomic_t		live;
+	atomic_t		active;
 	atomic_t		allocs;
 	atomic_t		activations;
 	atomic_t		next_hwirq;
@@ -61,6 +65,13 @@ struct mtt_ctx {
 	struct mtt_store		store[2];
 	unsigned int		irqs_before;
 	atomic_t		handled;
+	/* The failslab switch a fault injection test turned, and its value */
+	bool			*failslab_ignore_wait;
+	bool			failslab_saved;
+	/* What the call under fault injection created */
+	struct msi_table	*fault_table;
+	struct msi_map		fault_map;
+	void			*fault_group;
 };
 
 /* Software parent domain */
@@ -141,13 +152,22 @@ static int mtt_parent_activate(struct irq_domain *domain, struct irq_data *d,
 	if (cpu >= nr_cpu_ids)
 		cpu = cpumask_first(cpu_online_mask);
 	irq_data_update_effective_affinity(d, cpumask_of(cpu));
+	atomic_inc(&p->active);
 	return 0;
+}
+
+static void mtt_parent_deactivate(struct irq_domain *domain, struct irq_data *d)
+{
+	struct mtt_parent *p = domain->host_data;
+
+	atomic_dec(&p->active);
 }
 
 static const struct irq_domain_ops mtt_parent_ops = {
 	.alloc		= mtt_parent_alloc,
 	.free		= mtt_parent_free,
 	.activate	= mtt_parent_activate,
+	.deactivate	= mtt_parent_deactivate,
 };
 
 /* Test message store */
@@ -315,10 +335,13 @@ static void mtt_exit(struct kunit *test)
 {
 	struct mtt_ctx *ctx = test->priv;
 
+	if (ctx->failslab_ignore_wait)
+		WRITE_ONCE(*ctx->failslab_ignore_wait, ctx->failslab_saved);
 	if (ctx->dev)
 		root_device_unregister(ctx->dev);
 	/* Whatever a test left behind is gone with the device */
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.live), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.active), 0);
 	KUNIT_EXPECT_EQ(test, mtt_count_irqs(), ctx->irqs_before);
 	irq_domain_remove(ctx->parent.domain);
 	irq_domain_free_fwnode(ctx->parent.fwnode);
@@ -424,7 +447,8 @@ struct mtt_default_domain {
 	struct msi_domain_info	info;
 };
 
-static struct irq_domain *mtt_create_default_domain(struct kunit *test)
+static struct irq_domain *mtt_create_default_domain(struct kunit *test,
+						    unsigned long flags)
 {
 	struct mtt_ctx *ctx = test->priv;
 	struct mtt_default_domain *dd;
@@ -438,7 +462,8 @@ static struct irq_domain *mtt_create_default_domain(struct kunit *test)
 	dd->chip.irq_write_msi_msg = mtt_default_write_msg;
 	dd->ops.set_desc = mtt_default_set_desc;
 	dd->info.flags = MSI_FLAG_USE_DEF_DOM_OPS | MSI_FLAG_USE_DEF_CHIP_OPS |
-			 MSI_FLAG_ALLOC_SIMPLE_MSI_DESCS | MSI_FLAG_FREE_MSI_DESCS;
+			 MSI_FLAG_ALLOC_SIMPLE_MSI_DESCS | MSI_FLAG_FREE_MSI_DESCS |
+			 flags;
 	dd->info.ops = &dd->ops;
 	dd->info.chip = &dd->chip;
 	return msi_create_irq_domain(NULL, &dd->info, ctx->parent.domain);
@@ -451,7 +476,7 @@ static void mtt_test_default_table_domain(struct kunit *test)
 	struct msi_table *def;
 	unsigned int i, virq[4];
 
-	domain = mtt_create_default_domain(test);
+	domain = mtt_create_default_domain(test, 0);
 	KUNIT_ASSERT_NOT_NULL(test, domain);
 	KUNIT_ASSERT_EQ(test, msi_setup_device_data(ctx->dev), 0);
 	KUNIT_ASSERT_EQ(test, msi_domain_alloc_irqs(domain, ctx->dev, 4), 0);
@@ -494,7 +519,7 @@ static void mtt_test_default_table_alloc_dyn(struct kunit *test)
 	struct msi_table *def;
 	struct msi_map map, any;
 
-	domain = mtt_create_default_domain(test);
+	domain = mtt_create_default_domain(test, 0);
 	KUNIT_ASSERT_NOT_NULL(test, domain);
 	dev_set_msi_domain(ctx->dev, domain);
 	KUNIT_ASSERT_EQ(test, msi_setup_device_data(ctx->dev), 0);
@@ -1015,6 +1040,355 @@ static void mtt_test_fault_activate(struct kunit *test)
 	mtt_expect_state(test, table, 3, 3);
 }
 
+/*
+ * Slab fault injection: fail_nth fails the Nth allocation of the task
+ * which sets it, and nothing else. failslab leaves allocations which
+ * may sleep alone unless its switch ignore-gfp-wait is off; a fault
+ * injection test turns it off until it exits. Others are not affected,
+ * as failslab's probability stays 0. The switch is a debugfs bool,
+ * whose inode points at it.
+ */
+static bool mtt_failslab_enable(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct dentry *dir, *file;
+
+	if (!IS_ENABLED(CONFIG_FAILSLAB) ||
+	    !IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
+		return false;
+	dir = debugfs_lookup("failslab", NULL);
+	if (!dir)
+		return false;
+	file = debugfs_lookup("ignore-gfp-wait", dir);
+	dput(dir);
+	if (!file)
+		return false;
+	ctx->failslab_ignore_wait = d_inode(file)->i_private;
+	dput(file);
+	ctx->failslab_saved = READ_ONCE(*ctx->failslab_ignore_wait);
+	WRITE_ONCE(*ctx->failslab_ignore_wait, false);
+	return true;
+}
+
+#ifdef CONFIG_FAULT_INJECTION
+static void mtt_set_fail_nth(unsigned int n)
+{
+	WRITE_ONCE(current->fail_nth, n);
+}
+
+static unsigned int mtt_get_fail_nth(void)
+{
+	return READ_ONCE(current->fail_nth);
+}
+#else
+static void mtt_set_fail_nth(unsigned int n)
+{
+}
+
+static unsigned int mtt_get_fail_nth(void)
+{
+	return 0;
+}
+#endif
+
+/* What a failed call must leave as it was */
+struct mtt_snap {
+	unsigned int	tables;
+	unsigned int	descs;
+	unsigned long	entries;
+	int		prepared;
+	int		live;
+	int		active;
+	unsigned int	irqs;
+};
+
+static void mtt_snap_table(struct mtt_snap *s, struct msi_table *table)
+{
+	struct msi_desc *desc;
+
+	msi_table_lock(table);
+	msi_table_for_each_desc(desc, table, MSI_DESC_ALL) {
+		s->descs++;
+		/* Which entries there are and which interrupts they have */
+		s->entries += (desc->msi_index + 1UL) * 1000003UL + desc->irq;
+	}
+	msi_table_unlock(table);
+}
+
+static void mtt_snapshot(struct kunit *test, struct mtt_snap *s)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_device_data *md = ctx->dev->msi.data;
+	struct msi_table *table;
+	unsigned long id;
+
+	memset(s, 0, sizeof(*s));
+	if (md) {
+		mtt_snap_table(s, &md->deftable);
+		xa_for_each(&md->tables, id, table) {
+			s->tables++;
+			mtt_snap_table(s, table);
+		}
+	}
+	s->prepared = atomic_read(&ctx->store[0].prepared) +
+		      atomic_read(&ctx->store[1].prepared);
+	s->live = atomic_read(&ctx->parent.live);
+	s->active = atomic_read(&ctx->parent.active);
+	s->irqs = mtt_count_irqs();
+}
+
+static void mtt_expect_snap(struct kunit *test, const struct mtt_snap *a,
+			    const struct mtt_snap *b, const char *what,
+			    unsigned int site)
+{
+	KUNIT_EXPECT_EQ_MSG(test, a->tables, b->tables, "%s, site %u", what, site);
+	KUNIT_EXPECT_EQ_MSG(test, a->descs, b->descs, "%s, site %u", what, site);
+	KUNIT_EXPECT_EQ_MSG(test, a->entries, b->entries, "%s, site %u", what, site);
+	KUNIT_EXPECT_EQ_MSG(test, a->prepared, b->prepared, "%s, site %u", what, site);
+	KUNIT_EXPECT_EQ_MSG(test, a->live, b->live, "%s, site %u", what, site);
+	KUNIT_EXPECT_EQ_MSG(test, a->active, b->active, "%s, site %u", what, site);
+	KUNIT_EXPECT_EQ_MSG(test, a->irqs, b->irqs, "%s, site %u", what, site);
+}
+
+/**
+ * struct mtt_fault_op - A call which fault injection walks
+ * @name:	What the call is
+ * @run:	Makes the call, returns 0 or its error code
+ * @cleanup:	Reverts what a successful @run created; gets @run's result
+ */
+struct mtt_fault_op {
+	const char	*name;
+	int		(*run)(struct kunit *test);
+	void		(*cleanup)(struct kunit *test, int ret);
+};
+
+#define MTT_FAIL_NTH_COUNT	BIT(30)
+
+/*
+ * Count the allocations a successful call makes, then fail each of them
+ * in turn. A failed call must return -ENOMEM and leave the tables, the
+ * descriptors, the parent's interrupts and the irq descriptors as they
+ * were. A call may also absorb a failure, e.g. kmemleak falls back to
+ * its pool; it must then have worked, which its cleanup proves. A site
+ * which a call newly gains is walked without a change to the test.
+ */
+static void mtt_inject_faults(struct kunit *test, const struct mtt_fault_op *op)
+{
+	unsigned int n, sites, left, failed = 0, absorbed = 0;
+	struct mtt_snap before, after;
+	int ret;
+
+	if (!mtt_failslab_enable(test))
+		kunit_skip(test, "needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS");
+
+	mtt_snapshot(test, &before);
+	mtt_set_fail_nth(MTT_FAIL_NTH_COUNT);
+	ret = op->run(test);
+	sites = MTT_FAIL_NTH_COUNT - mtt_get_fail_nth();
+	mtt_set_fail_nth(0);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s without a fault", op->name);
+	op->cleanup(test, ret);
+	mtt_snapshot(test, &after);
+	mtt_expect_snap(test, &before, &after, op->name, 0);
+
+	for (n = 1; n <= sites; n++) {
+		mtt_set_fail_nth(n);
+		ret = op->run(test);
+		left = mtt_get_fail_nth();
+		mtt_set_fail_nth(0);
+		KUNIT_EXPECT_EQ_MSG(test, left, 0U, "%s: site %u not reached", op->name, n);
+		if (ret) {
+			failed++;
+			KUNIT_EXPECT_EQ_MSG(test, ret, -ENOMEM, "%s, site %u", op->name, n);
+		} else {
+			absorbed++;
+		}
+		op->cleanup(test, ret);
+		mtt_snapshot(test, &after);
+		mtt_expect_snap(test, &before, &after, op->name, n);
+	}
+	kunit_info(test, "%s: %u allocation sites, %u failed the call, %u absorbed\n",
+		   op->name, sites, failed, absorbed);
+	KUNIT_EXPECT_GT(test, failed, 0U);
+}
+
+static const struct msi_table_info mtt_fault_info = {
+	.name	= "mt-fault",
+	.hwsize	= MTT_HWSIZE,
+	.ops	= &mtt_ops,
+};
+
+static int mtt_fault_create(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table_info info = mtt_fault_info;
+
+	info.data = &ctx->store[1];
+	ctx->fault_table = msi_create_table(ctx->dev, ctx->parent.domain, &info);
+	return PTR_ERR_OR_ZERO(ctx->fault_table);
+}
+
+static void mtt_fault_destroy(struct kunit *test, int ret)
+{
+	struct mtt_ctx *ctx = test->priv;
+
+	if (!ret)
+		KUNIT_EXPECT_EQ(test, msi_destroy_table(ctx->fault_table), 0);
+}
+
+/*
+ * The device managed table is created in a devres group. Releasing the
+ * group destroys the table as an unbind would; a new group takes the
+ * next run.
+ */
+static int mtt_fault_devm_create(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table_info info = mtt_fault_info;
+
+	info.data = &ctx->store[1];
+	ctx->fault_table = devm_msi_create_table(ctx->dev, ctx->parent.domain, &info);
+	return PTR_ERR_OR_ZERO(ctx->fault_table);
+}
+
+static void mtt_fault_devm_release(struct kunit *test, int ret)
+{
+	struct mtt_ctx *ctx = test->priv;
+
+	devres_release_group(ctx->dev, ctx->fault_group);
+	ctx->fault_group = devres_open_group(ctx->dev, NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->fault_group);
+}
+
+/* Allocations go to ctx->fault_table, which the test case creates */
+static int mtt_fault_alloc_at(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	union msi_entry_cookie cookie = { .value = 3 };
+
+	ctx->fault_map = msi_table_alloc(ctx->fault_table, 3, &cookie, NULL);
+	return min(ctx->fault_map.index, 0);
+}
+
+static int mtt_fault_alloc_any(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+
+	ctx->fault_map = msi_table_alloc(ctx->fault_table, MSI_ANY_INDEX, NULL, NULL);
+	return min(ctx->fault_map.index, 0);
+}
+
+static void mtt_fault_free(struct kunit *test, int ret)
+{
+	struct mtt_ctx *ctx = test->priv;
+
+	if (!ret)
+		KUNIT_EXPECT_EQ(test, msi_table_free(ctx->fault_table, ctx->fault_map.index), 0);
+}
+
+static int mtt_fault_alloc_range(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+
+	return msi_table_alloc_range(ctx->fault_table, 0, 3);
+}
+
+static void mtt_fault_free_range(struct kunit *test, int ret)
+{
+	struct mtt_ctx *ctx = test->priv;
+
+	if (!ret)
+		KUNIT_EXPECT_EQ(test, msi_table_free_range(ctx->fault_table, 0, 3), 0);
+}
+
+static void mtt_test_fault_slab_create(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	static const struct mtt_fault_op create = {
+		"msi_create_table()", mtt_fault_create, mtt_fault_destroy,
+	};
+	static const struct mtt_fault_op devm_create = {
+		"devm_msi_create_table()", mtt_fault_devm_create, mtt_fault_devm_release,
+	};
+
+	/* The device's MSI data, once set up, stays: set it up before */
+	mtt_create(test, 0, MTT_HWSIZE, 0);
+	mtt_inject_faults(test, &create);
+
+	ctx->fault_group = devres_open_group(ctx->dev, NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->fault_group);
+	mtt_inject_faults(test, &devm_create);
+	devres_remove_group(ctx->dev, ctx->fault_group);
+}
+
+static void mtt_test_fault_slab_alloc(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	static const struct mtt_fault_op at = {
+		"msi_table_alloc() at an index", mtt_fault_alloc_at, mtt_fault_free,
+	};
+	static const struct mtt_fault_op any = {
+		"msi_table_alloc() at any index, activated", mtt_fault_alloc_any,
+		mtt_fault_free,
+	};
+	static const struct mtt_fault_op range = {
+		"msi_table_alloc_range()", mtt_fault_alloc_range, mtt_fault_free_range,
+	};
+	struct msi_table *table;
+
+	/* Entries around the ones allocated stay as they are */
+	table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	KUNIT_ASSERT_EQ(test, msi_table_alloc_range(table, 6, 7), 0);
+	ctx->fault_table = table;
+	mtt_inject_faults(test, &at);
+	mtt_inject_faults(test, &range);
+
+	table = mtt_create(test, 1, MTT_HWSIZE, MSI_TABLE_ACTIVATE_EARLY);
+	KUNIT_ASSERT_EQ(test, msi_table_alloc(table, 0, NULL, NULL).index, 0);
+	ctx->fault_table = table;
+	mtt_inject_faults(test, &any);
+}
+
+/*
+ * A default table entry gets its sysfs attribute and is activated at
+ * allocation where the bus' domain asks for it: the sysfs attribute is
+ * the last allocation, after the activation.
+ */
+static void mtt_test_fault_slab_default(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	static const struct mtt_fault_op any = {
+		"msi_table_alloc() on a default table", mtt_fault_alloc_any,
+		mtt_fault_free,
+	};
+	struct irq_domain *domain;
+	struct msi_table *def;
+
+	domain = mtt_create_default_domain(test, MSI_FLAG_DEV_SYSFS |
+					   MSI_FLAG_ACTIVATE_EARLY);
+	KUNIT_ASSERT_NOT_NULL(test, domain);
+	dev_set_msi_domain(ctx->dev, domain);
+	KUNIT_ASSERT_EQ(test, msi_setup_device_data(ctx->dev), 0);
+	KUNIT_ASSERT_EQ(test, msi_domain_alloc_irqs(domain, ctx->dev, 1), 0);
+	def = dev_msi_table(ctx->dev);
+	msi_lock_descs(ctx->dev);
+	def->hwsize = 4;
+	def->flags |= MSI_TABLE_ALLOC_DYN;
+	msi_unlock_descs(ctx->dev);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.active), 1);
+
+	ctx->fault_table = def;
+	mtt_inject_faults(test, &any);
+
+	msi_lock_descs(ctx->dev);
+	def->flags &= ~MSI_TABLE_ALLOC_DYN;
+	def->hwsize = 0;
+	msi_unlock_descs(ctx->dev);
+	msi_domain_free_irqs(domain, ctx->dev);
+	dev_set_msi_domain(ctx->dev, NULL);
+	irq_domain_remove(domain);
+}
+
 static void mtt_test_free_requested(struct kunit *test)
 {
 	struct mtt_ctx *ctx = test->priv;
@@ -1294,6 +1668,289 @@ static void mtt_test_bus_ops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
 }
 
+/*
+ * The device lost its store: restore writes back what the core wrote
+ * last, for an entry which is requested, one which is disabled, one
+ * whose interrupt was freed and one which was never requested.
+ */
+static void mtt_test_restore(struct kunit *test)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table *table = mtt_create(test, 0, MTT_HWSIZE, 0);
+	struct mtt_slot *slot = ctx->store[0].slot;
+	struct msi_msg saved[MTT_HWSIZE];
+	unsigned int i, virq[4], cpu = num_online_cpus() - 1;
+
+	KUNIT_ASSERT_EQ(test, msi_table_alloc_range(table, 0, 3), 0);
+	for (i = 0; i < 4; i++) {
+		virq[i] = msi_get_virq(table, i);
+		irq_set_status_flags(virq[i], IRQ_DISABLE_UNLAZY | IRQ_MOVE_PCNTXT);
+	}
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, request_irq(virq[i], mtt_handler, 0, "mt", ctx), 0);
+	KUNIT_EXPECT_EQ(test, irq_set_affinity(virq[0], cpumask_of(cpu)), 0);
+	disable_irq(virq[1]);
+	free_irq(virq[2], ctx);
+	for (i = 0; i < MTT_HWSIZE; i++)
+		saved[i] = slot[i].msg;
+	KUNIT_EXPECT_EQ(test, saved[0].address_lo, (u32)MTT_MSG_ADDR | (cpu << 12));
+	KUNIT_EXPECT_EQ(test, saved[1].address_lo & MTT_MSG_ADDR, (u32)MTT_MSG_ADDR);
+	KUNIT_EXPECT_EQ(test, saved[2].address_lo, 0U);
+
+	/* The device lost its store: garbage, and the mask bits flipped */
+	for (i = 0; i < MTT_HWSIZE; i++) {
+		memset(&slot[i].msg, 0xff, sizeof(slot[i].msg));
+		slot[i].masked = i == 0;
+	}
+	KUNIT_EXPECT_EQ(test, msi_table_restore(table), 0);
+	for (i = 0; i < 4; i++) {
+		struct msi_msg *msg = &slot[i].msg;
+
+		KUNIT_EXPECT_EQ_MSG(test, msg->address_lo, saved[i].address_lo, "entry %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, msg->address_hi, saved[i].address_hi, "entry %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, msg->data, saved[i].data, "entry %u", i);
+		/* Only the requested and enabled entry is unmasked */
+		KUNIT_EXPECT_EQ_MSG(test, slot[i].masked, i != 0, "entry %u", i);
+	}
+	/* Entries which are not allocated are not touched */
+	for (i = 4; i < MTT_HWSIZE; i++)
+		KUNIT_EXPECT_EQ_MSG(test, slot[i].msg.data, ~0U, "entry %u", i);
+
+	/* The interrupts work on */
+	enable_irq(virq[1]);
+	KUNIT_EXPECT_FALSE(test, slot[1].masked);
+	mtt_fire(virq[0]);
+	mtt_fire(virq[1]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->handled), 2);
+	free_irq(virq[0], ctx);
+	free_irq(virq[1], ctx);
+
+	/* The bus restores a default table */
+	KUNIT_EXPECT_EQ(test, msi_table_restore(dev_msi_table(ctx->dev)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_restore(NULL), -EINVAL);
+	mtt_expect_state(test, table, 4, 4);
+}
+
+/*
+ * The bad input matrix of Documentation/core-api/msi-tables.rst, one
+ * row per case: t0 has entries 0 and 1, the interrupt of 1 requested,
+ * t1 has entry 0, and a device managed table is empty. Every row must
+ * get its errors and leave all of them as they were.
+ */
+struct mtt_bad {
+	struct msi_table	*t0;
+	struct msi_table	*t1;
+	struct msi_table	*managed;
+	struct msi_table	*def;
+};
+
+static void mtt_bad_null_table(struct kunit *test, struct mtt_bad *b)
+{
+	KUNIT_EXPECT_NULL(test, dev_msi_table(NULL));
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(NULL), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, msi_table_can_alloc(NULL));
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(NULL, 0, NULL, NULL).index, -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(NULL, MSI_ANY_INDEX, NULL, NULL).virq, -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_free(NULL, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(NULL, 0, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(NULL, 0, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(NULL, 0), 0U);
+	KUNIT_EXPECT_EQ(test, msi_table_restore(NULL), -EINVAL);
+}
+
+static void mtt_bad_create_args(struct kunit *test, struct mtt_bad *b)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table_ops no_mask = { .write_msg = mtt_write_msg, .unmask = mtt_unmask };
+	struct msi_table_info good = { .name = "bad", .ops = &mtt_ops };
+	struct msi_table_info bad[5] = { good, good, good, good, good };
+	struct irq_domain *parent = ctx->parent.domain;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(NULL, parent, &good)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(ctx->dev, NULL, &good)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(ctx->dev, parent, NULL)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devm_msi_create_table(NULL, parent, &good)), -EINVAL);
+
+	bad[0].name = NULL;
+	bad[1].ops = NULL;
+	bad[2].ops = &no_mask;
+	bad[3].flags = MSI_TABLE_MANAGED;
+	bad[4].hwsize = MSI_TABLE_MAX_INDEX + 2;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(msi_create_table(ctx->dev, parent, &bad[i])),
+				    -EINVAL, "info %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(devm_msi_create_table(ctx->dev, parent, &bad[i])),
+				    -EINVAL, "info %u", i);
+	}
+}
+
+/* A table which is not the caller's to allocate from or destroy */
+static void mtt_bad_default_table(struct kunit *test, struct mtt_bad *b)
+{
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(b->def), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, msi_table_can_alloc(b->def));
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(b->def, 0, NULL, NULL).index, -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_free(b->def, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(b->def, 0, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(b->def, 0, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_restore(b->def), -EINVAL);
+}
+
+static void mtt_bad_managed_table(struct kunit *test, struct mtt_bad *b)
+{
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(b->managed), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, msi_table_can_alloc(b->managed));
+}
+
+/*
+ * A destroyed table is freed memory, which no call can recognize. What
+ * calls can see is a table whose destruction has begun, e.g. a device
+ * managed one while the driver unbinds.
+ */
+static void mtt_bad_dying_table(struct kunit *test, struct mtt_bad *b)
+{
+	msi_table_lock(b->t1);
+	b->t1->flags |= MSI_TABLE_DYING;
+	msi_table_unlock(b->t1);
+
+	KUNIT_EXPECT_FALSE(test, msi_table_can_alloc(b->t1));
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(b->t1, 1, NULL, NULL).index, -ENODEV);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(b->t1, MSI_ANY_INDEX, NULL, NULL).index, -ENODEV);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(b->t1, 1, 2), -ENODEV);
+	KUNIT_EXPECT_EQ(test, msi_table_restore(b->t1), -ENODEV);
+
+	msi_table_lock(b->t1);
+	b->t1->flags &= ~MSI_TABLE_DYING;
+	msi_table_unlock(b->t1);
+}
+
+static void mtt_bad_index_at_hwsize(struct kunit *test, struct mtt_bad *b)
+{
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(b->t0, MTT_HWSIZE, NULL, NULL).index, -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_free(b->t0, MTT_HWSIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(b->t0, 2, MTT_HWSIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(b->t0, 0, MTT_HWSIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(b->t0, MTT_HWSIZE), 0U);
+}
+
+static void mtt_bad_index_beyond_hwsize(struct kunit *test, struct mtt_bad *b)
+{
+	unsigned int idx[] = { MTT_HWSIZE + 1, MSI_TABLE_MAX_INDEX, MSI_ANY_INDEX - 1 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(idx); i++) {
+		KUNIT_EXPECT_EQ(test, msi_table_alloc(b->t0, idx[i], NULL, NULL).index, -EINVAL);
+		KUNIT_EXPECT_EQ(test, msi_table_free(b->t0, idx[i]), -EINVAL);
+		KUNIT_EXPECT_EQ(test, msi_table_alloc_range(b->t0, idx[i], idx[i]), -EINVAL);
+		KUNIT_EXPECT_EQ(test, msi_table_free_range(b->t0, 0, idx[i]), -EINVAL);
+		KUNIT_EXPECT_EQ(test, msi_get_virq(b->t0, idx[i]), 0U);
+	}
+	/* MSI_ANY_INDEX only means "any" to msi_table_alloc() */
+	KUNIT_EXPECT_EQ(test, msi_table_free(b->t0, MSI_ANY_INDEX), -EINVAL);
+	/* A reversed range */
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(b->t0, 3, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(b->t0, 1, 0), -EINVAL);
+}
+
+static void mtt_bad_double_alloc(struct kunit *test, struct mtt_bad *b)
+{
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(b->t0, 0, NULL, NULL).index, -EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(b->t0, 1, NULL, NULL).virq, -EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(b->t0, 1, 3), -EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc_range(b->t1, 0, 0), -EBUSY);
+}
+
+static void mtt_bad_double_free(struct kunit *test, struct mtt_bad *b)
+{
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(b->t1, 5, NULL, NULL).index, 5);
+	KUNIT_EXPECT_EQ(test, msi_table_free(b->t1, 5), 0);
+	KUNIT_EXPECT_EQ(test, msi_table_free(b->t1, 5), -ENOENT);
+	KUNIT_EXPECT_EQ(test, msi_table_free(b->t0, 7), -ENOENT);
+	/* A range frees what is there, none of it twice */
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(b->t1, 1, 7), 0);
+}
+
+static void mtt_bad_no_free_index(struct kunit *test, struct mtt_bad *b)
+{
+	KUNIT_ASSERT_EQ(test, msi_table_alloc_range(b->t1, 1, MTT_HWSIZE - 1), 0);
+	KUNIT_EXPECT_EQ(test, msi_table_alloc(b->t1, MSI_ANY_INDEX, NULL, NULL).index, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(b->t1, 1, MTT_HWSIZE - 1), 0);
+}
+
+static void mtt_bad_free_requested(struct kunit *test, struct mtt_bad *b)
+{
+	KUNIT_EXPECT_EQ(test, msi_table_free(b->t0, 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(b->t0, 0, 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_table_free_range(b->t0, 0, MTT_HWSIZE - 1), -EBUSY);
+}
+
+static void mtt_bad_destroy_requested(struct kunit *test, struct mtt_bad *b)
+{
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(b->t0), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, msi_table_can_alloc(b->t0));
+}
+
+struct mtt_bad_row {
+	const char	*name;
+	void		(*run)(struct kunit *test, struct mtt_bad *b);
+};
+
+static const struct mtt_bad_row mtt_bad_rows[] = {
+	{ "NULL table",				mtt_bad_null_table },
+	{ "NULL device, parent or info; invalid info", mtt_bad_create_args },
+	{ "default table",			mtt_bad_default_table },
+	{ "device managed table",		mtt_bad_managed_table },
+	{ "table being destroyed",		mtt_bad_dying_table },
+	{ "index at hwsize",			mtt_bad_index_at_hwsize },
+	{ "index beyond hwsize",		mtt_bad_index_beyond_hwsize },
+	{ "double allocation",			mtt_bad_double_alloc },
+	{ "double free",			mtt_bad_double_free },
+	{ "no free index",			mtt_bad_no_free_index },
+	{ "free with the irq requested",	mtt_bad_free_requested },
+	{ "destroy with an irq requested",	mtt_bad_destroy_requested },
+};
+
+static void mtt_bad_row_desc(const struct mtt_bad_row *row, char *desc)
+{
+	strscpy(desc, row->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(mtt_bad, mtt_bad_rows, mtt_bad_row_desc);
+
+static void mtt_test_bad_input(struct kunit *test)
+{
+	const struct mtt_bad_row *row = test->param_value;
+	struct mtt_ctx *ctx = test->priv;
+	struct msi_table_info info = {
+		.name = "mt-managed", .hwsize = MTT_HWSIZE, .ops = &mtt_ops,
+		.data = &ctx->store[1],
+	};
+	struct mtt_snap before, after;
+	struct mtt_bad b;
+	unsigned int virq;
+
+	b.t0 = mtt_create(test, 0, MTT_HWSIZE, 0);
+	b.t1 = mtt_create(test, 1, MTT_HWSIZE, 0);
+	b.managed = devm_msi_create_table(ctx->dev, ctx->parent.domain, &info);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b.managed));
+	b.def = dev_msi_table(ctx->dev);
+	KUNIT_ASSERT_EQ(test, msi_table_alloc_range(b.t0, 0, 1), 0);
+	KUNIT_ASSERT_EQ(test, msi_table_alloc(b.t1, 0, NULL, NULL).index, 0);
+	virq = msi_get_virq(b.t0, 1);
+	KUNIT_ASSERT_EQ(test, request_irq(virq, mtt_handler, 0, "mt", ctx), 0);
+
+	mtt_snapshot(test, &before);
+	row->run(test, &b);
+	mtt_snapshot(test, &after);
+	mtt_expect_snap(test, &before, &after, row->name, 0);
+
+	/* The requested interrupt works on */
+	mtt_fire(virq);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->handled), 1);
+	free_irq(virq, ctx);
+}
+
 static struct kunit_case msi_table_test_cases[] = {
 	KUNIT_CASE(mtt_test_create_destroy),
 	KUNIT_CASE(mtt_test_create_invalid),
@@ -1319,6 +1976,9 @@ static struct kunit_case msi_table_test_cases[] = {
 	KUNIT_CASE(mtt_test_fault_parent_any),
 	KUNIT_CASE(mtt_test_fault_prepare),
 	KUNIT_CASE(mtt_test_fault_activate),
+	KUNIT_CASE(mtt_test_fault_slab_create),
+	KUNIT_CASE(mtt_test_fault_slab_alloc),
+	KUNIT_CASE(mtt_test_fault_slab_default),
 	KUNIT_CASE(mtt_test_free_requested),
 	KUNIT_CASE(mtt_test_device_removal),
 	KUNIT_CASE(mtt_test_concurrent_tables),
@@ -1326,6 +1986,8 @@ static struct kunit_case msi_table_test_cases[] = {
 	KUNIT_CASE(mtt_test_lookup_while_locked),
 	KUNIT_CASE(mtt_test_lookup_races_free),
 	KUNIT_CASE(mtt_test_bus_ops),
+	KUNIT_CASE(mtt_test_restore),
+	KUNIT_CASE_PARAM(mtt_test_bad_input, mtt_bad_gen_params),
 	{}
 };
 
