@@ -908,11 +908,10 @@ static void msi_table_restore_desc(struct msi_table *table, struct msi_desc *des
 	if (!irqdesc)
 		return;
 	irqd = irq_desc_get_irq_data(irqdesc);
-	/* Deactivation cached the all zero message which it wrote */
+	/* Masked, so the entry does not fire with a half written message */
+	table->ops->mask(table, desc);
 	table->ops->write_msg(table, desc, &desc->msg);
-	if (irqd_irq_masked(irqd))
-		table->ops->mask(table, desc);
-	else
+	if (!irqd_irq_masked(irqd))
 		table->ops->unmask(table, desc);
 	irq_put_desc_unlock(irqdesc, flags);
 }
@@ -922,11 +921,12 @@ static void msi_table_restore_desc(struct msi_table *table, struct msi_desc *des
  * @table:	The driver created table to restore
  *
  * Writes the message and the mask state of every allocated entry into
- * the message store again, from what the core last wrote there: the
- * entry's cached message (&msi_desc.msg, all zero while its interrupt
- * is not activated) and the mask state of its interrupt. For a device
- * which lost its store's content, e.g. in a function reset or a power
- * transition, as pci_restore_msi_state() does for the MSI-X table.
+ * the message store again: the entry's cached message (&msi_desc.msg,
+ * the last one the core wrote, all zero if its interrupt was never
+ * activated or has been deactivated) and the mask state of its
+ * interrupt. Each entry is masked while its message is written. For a
+ * device which lost its store's content, e.g. in a function reset or a
+ * power transition, as pci_restore_msi_state() does for the MSI-X table.
  *
  * Context: process context, may sleep. Takes the table lock and the
  * interrupt descriptor lock of each entry, so it is serialized against

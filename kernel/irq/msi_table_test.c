@@ -1053,6 +1053,9 @@ static bool mtt_failslab_enable(struct kunit *test)
 	struct mtt_ctx *ctx = test->priv;
 	struct dentry *dir, *file;
 
+	/* Turned off already: keep the value to restore */
+	if (ctx->failslab_ignore_wait)
+		return true;
 	if (!IS_ENABLED(CONFIG_FAILSLAB) ||
 	    !IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
 		return false;
@@ -1068,6 +1071,13 @@ static bool mtt_failslab_enable(struct kunit *test)
 	ctx->failslab_saved = READ_ONCE(*ctx->failslab_ignore_wait);
 	WRITE_ONCE(*ctx->failslab_ignore_wait, false);
 	return true;
+}
+
+/* Skip before a test sets anything up which its exit would not undo */
+static void mtt_need_failslab(struct kunit *test)
+{
+	if (!mtt_failslab_enable(test))
+		kunit_skip(test, "needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS");
 }
 
 #ifdef CONFIG_FAULT_INJECTION
@@ -1178,9 +1188,7 @@ static void mtt_inject_faults(struct kunit *test, const struct mtt_fault_op *op)
 	struct mtt_snap before, after;
 	int ret;
 
-	if (!mtt_failslab_enable(test))
-		kunit_skip(test, "needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS");
-
+	mtt_need_failslab(test);
 	mtt_snapshot(test, &before);
 	mtt_set_fail_nth(MTT_FAIL_NTH_COUNT);
 	ret = op->run(test);
@@ -1311,6 +1319,7 @@ static void mtt_test_fault_slab_create(struct kunit *test)
 		"devm_msi_create_table()", mtt_fault_devm_create, mtt_fault_devm_release,
 	};
 
+	mtt_need_failslab(test);
 	/* The device's MSI data, once set up, stays: set it up before */
 	mtt_create(test, 0, MTT_HWSIZE, 0);
 	mtt_inject_faults(test, &create);
@@ -1336,6 +1345,7 @@ static void mtt_test_fault_slab_alloc(struct kunit *test)
 	};
 	struct msi_table *table;
 
+	mtt_need_failslab(test);
 	/* Entries around the ones allocated stay as they are */
 	table = mtt_create(test, 0, MTT_HWSIZE, 0);
 	KUNIT_ASSERT_EQ(test, msi_table_alloc_range(table, 6, 7), 0);
@@ -1364,6 +1374,7 @@ static void mtt_test_fault_slab_default(struct kunit *test)
 	struct irq_domain *domain;
 	struct msi_table *def;
 
+	mtt_need_failslab(test);
 	domain = mtt_create_default_domain(test, MSI_FLAG_DEV_SYSFS |
 					   MSI_FLAG_ACTIVATE_EARLY);
 	KUNIT_ASSERT_NOT_NULL(test, domain);
