@@ -19,10 +19,7 @@ shift 2
 make_opts=("$@")
 
 kunitconfig=$obj/msi-tables.kunitconfig
-{
-	cat "$tree/kernel/irq/.kunitconfig"
-	cat "$top/Kconfig.fragment"
-} | awk '!seen[$0]++' > "$kunitconfig"
+"$top/scripts/kunitconfig.sh" "$tree" "$kunitconfig"
 
 kunit=("$tree/tools/testing/kunit/kunit.py")
 common=(--arch=x86_64 --build_dir="$obj" --kunitconfig="$kunitconfig")

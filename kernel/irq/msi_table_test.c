@@ -1119,8 +1119,11 @@ static void mtt_snap_table(struct mtt_snap *s, struct msi_table *table)
 	msi_table_lock(table);
 	msi_table_for_each_desc(desc, table, MSI_DESC_ALL) {
 		s->descs++;
-		/* Which entries there are and which interrupts they have */
-		s->entries += (desc->msi_index + 1UL) * 1000003UL + desc->irq;
+		/*
+		 * Which entries there are and which interrupt each has: the
+		 * product changes the sum when two entries swap interrupts
+		 */
+		s->entries += (desc->msi_index + 1UL) * (desc->irq + 1000003UL);
 	}
 	msi_table_unlock(table);
 }

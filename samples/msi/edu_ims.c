@@ -21,9 +21,16 @@
  * fires it once, polling the DMA engine for completion. That is the
  * simplest IMS driver there is.
  *
+ * With keep_firing set, every device keeps two IMS entries firing in
+ * turn, one of them on the last CPU, from probe until its removal, which
+ * stops the firing and reports the messages sent against the interrupts
+ * handled. That is for driver unbind, PCI remove and hot-unplug tests
+ * with live interrupts; the KUnit tests are not meant to run with it.
+ *
  * QEMU: -device edu,dma_mask=0xffffffff, so that the device can reach
  * the MSI address range.
  */
+#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
@@ -59,6 +66,10 @@
 static char *ims_only;
 module_param(ims_only, charp, 0444);
 MODULE_PARM_DESC(ims_only, "Comma separated PCI names of edu devices to drive with IMS only");
+
+static bool keep_firing;
+module_param(keep_firing, bool, 0444);
+MODULE_PARM_DESC(keep_firing, "Keep two IMS entries of every device firing until it is removed");
 
 static LIST_HEAD(edu_ims_devices);
 static DEFINE_MUTEX(edu_ims_devices_lock);
@@ -204,8 +215,10 @@ int edu_ims_fire(struct edu_ims *edu, unsigned int index)
 	ret = edu_dma(edu, data, EDU_BUFFER, sizeof(u32), 0);
 	if (!ret)
 		ret = edu_dma(edu, EDU_BUFFER, addr_lo, sizeof(u32), EDU_DMA_TO_RAM);
-	if (!ret)
+	if (!ret) {
+		atomic_inc(&edu->entries[index].sent);
 		atomic_inc(&edu->fired);
+	}
 unlock:
 	mutex_unlock(&edu->dma_lock);
 	return ret;
@@ -248,6 +261,7 @@ int edu_ims_add(struct edu_ims *edu, unsigned int index)
 		return map.index;
 
 	entry = &edu->entries[map.index];
+	atomic_set(&entry->sent, 0);
 	atomic_set(&entry->handled, 0);
 	entry->last_cpu = -1;
 	snprintf(entry->name, sizeof(entry->name), "edu-ims%d", map.index);
@@ -291,7 +305,8 @@ struct edu_ims *edu_ims_find(bool ims_only)
 
 	mutex_lock(&edu_ims_devices_lock);
 	list_for_each_entry(edu, &edu_ims_devices, node) {
-		if (edu->ims_only == ims_only && edu->table) {
+		/* A device in the keep_firing mode is not for tests */
+		if (edu->ims_only == ims_only && edu->table && !edu->firing) {
 			found = edu;
 			break;
 		}
@@ -331,6 +346,74 @@ static int edu_ims_only_probe(struct edu_ims *edu)
 	return 0;
 }
 
+static void edu_ims_fire_work(struct work_struct *work)
+{
+	struct edu_ims *edu = container_of(work, struct edu_ims, fire_work);
+	int index = edu->fire_index[edu->fire_next & 1];
+	int ret;
+
+	edu->fire_next++;
+	ret = edu_ims_fire(edu, index);
+	if (ret) {
+		pci_warn(edu->pdev, "keep firing: entry %d: %pe, stopped\n",
+			 index, ERR_PTR(ret));
+		return;
+	}
+	queue_work(system_long_wq, work);
+}
+
+/* The keep_firing mode: the second entry's interrupt goes to the last CPU */
+static int edu_ims_start_firing(struct edu_ims *edu)
+{
+	unsigned int cpu = cpumask_last(cpu_online_mask);
+	int i, ret;
+
+	for (i = 0; i < 2; i++) {
+		ret = edu_ims_add(edu, MSI_ANY_INDEX);
+		if (ret < 0)
+			goto remove;
+		edu->fire_index[i] = ret;
+	}
+	ret = irq_set_affinity(edu->entries[edu->fire_index[1]].virq, cpumask_of(cpu));
+	if (ret)
+		goto remove;
+	edu->firing = true;
+	queue_work(system_long_wq, &edu->fire_work);
+	return 0;
+
+remove:
+	while (i--)
+		edu_ims_remove(edu, edu->fire_index[i]);
+	return ret;
+}
+
+/*
+ * Stop firing and wait for the last message to be handled. The count is
+ * taken once the interrupts are freed (free_irq() waits for a running
+ * handler), so that every message the device sent must have run the
+ * handler exactly once.
+ */
+static void edu_ims_stop_firing(struct edu_ims *edu)
+{
+	unsigned int i;
+
+	cancel_work_sync(&edu->fire_work);
+	for (i = 0; i < 2; i++)
+		edu_ims_wait(edu, edu->fire_index[i],
+			     atomic_read(&edu->entries[edu->fire_index[i]].sent));
+}
+
+static void edu_ims_report_firing(struct edu_ims *edu)
+{
+	int i, sent = 0, handled = 0;
+
+	for (i = 0; i < 2; i++) {
+		sent += atomic_read(&edu->entries[edu->fire_index[i]].sent);
+		handled += atomic_read(&edu->entries[edu->fire_index[i]].handled);
+	}
+	pci_info(edu->pdev, "keep firing: sent %d, handled %d\n", sent, handled);
+}
+
 static int edu_ims_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct msi_table_info info = {
@@ -350,6 +433,7 @@ static int edu_ims_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&edu->dma_lock);
 	init_completion(&edu->dma_done);
 	init_waitqueue_head(&edu->wq);
+	INIT_WORK(&edu->fire_work, edu_ims_fire_work);
 	INIT_LIST_HEAD(&edu->node);
 	for (i = 0; i < EDU_IMS_SLOTS; i++)
 		edu->entries[i].edu = edu;
@@ -400,11 +484,21 @@ static int edu_ims_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		if (ret)
 			return ret;
 	}
+	if (keep_firing && edu->table) {
+		ret = edu_ims_start_firing(edu);
+		if (ret)
+			goto remove;
+	}
 
 	mutex_lock(&edu_ims_devices_lock);
 	list_add_tail(&edu->node, &edu_ims_devices);
 	mutex_unlock(&edu_ims_devices_lock);
 	return 0;
+
+remove:
+	for (i = 0; i < EDU_IMS_SLOTS; i++)
+		edu_ims_remove(edu, i);
+	return ret;
 }
 
 static void edu_ims_remove_device(struct pci_dev *pdev)
@@ -415,8 +509,12 @@ static void edu_ims_remove_device(struct pci_dev *pdev)
 	mutex_lock(&edu_ims_devices_lock);
 	list_del(&edu->node);
 	mutex_unlock(&edu_ims_devices_lock);
+	if (edu->firing)
+		edu_ims_stop_firing(edu);
 	for (i = 0; i < EDU_IMS_SLOTS; i++)
 		edu_ims_remove(edu, i);
+	if (edu->firing)
+		edu_ims_report_firing(edu);
 	/* The table goes with the device's resources */
 }
 

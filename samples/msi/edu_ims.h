@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #define EDU_IMS_SLOTS		8
 /* Bit 0 of a slot's control word masks the entry */
@@ -29,6 +30,8 @@ struct edu_ims;
 struct edu_ims_entry {
 	struct edu_ims	*edu;
 	unsigned int	virq;
+	/* Messages the device sent, and handler runs, since allocation */
+	atomic_t	sent;
 	atomic_t	handled;
 	int		last_cpu;
 	char		name[16];
@@ -50,6 +53,11 @@ struct edu_ims {
 	atomic_t		fired;
 	wait_queue_head_t	wq;
 	struct edu_ims_entry	entries[EDU_IMS_SLOTS];
+	/* The keep_firing mode: two entries fired in turn while bound */
+	struct work_struct	fire_work;
+	bool			firing;
+	int			fire_index[2];
+	unsigned int		fire_next;
 	struct list_head	node;
 };
 

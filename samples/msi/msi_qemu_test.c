@@ -9,11 +9,13 @@
  * the kernel needs "ims_unremapped" to allow IMS in the virtual machine.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
+#include <linux/kthread.h>
 #include <linux/msi.h>
 #include <linux/msi_table.h>
 #include <linux/pci.h>
@@ -265,6 +267,224 @@ static void edu_test_demo(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&edu->msi_handled) - msi, 2 * 3);
 }
 
+/* A message store in memory, for IMS tables whose entries nothing fires */
+struct msix_test_store {
+	struct msi_msg	msg[4];
+	bool		masked[4];
+};
+
+static void msix_test_write_msg(struct msi_table *table, struct msi_desc *desc,
+				const struct msi_msg *msg)
+{
+	struct msix_test_store *store = table->data;
+
+	store->msg[desc->msi_index] = *msg;
+}
+
+static void msix_test_mask(struct msi_table *table, struct msi_desc *desc)
+{
+	struct msix_test_store *store = table->data;
+
+	store->masked[desc->msi_index] = true;
+}
+
+static void msix_test_unmask(struct msi_table *table, struct msi_desc *desc)
+{
+	struct msix_test_store *store = table->data;
+
+	store->masked[desc->msi_index] = false;
+}
+
+static const struct msi_table_ops msix_test_store_ops = {
+	.write_msg	= msix_test_write_msg,
+	.mask		= msix_test_mask,
+	.unmask		= msix_test_unmask,
+};
+
+/*
+ * Stress, bounded in rounds: two threads, one on each CPU, work on two
+ * IMS tables of the edu device at once while the test's own thread looks
+ * entries up. One allocates an entry of the edu table, requests it,
+ * fires it, moves it to CPU1 or CPU0 in turn, fires it again, fires a
+ * long-lived entry, frees the interrupt and the entry; the other
+ * allocates, requests, moves, looks up, frees and releases entries of a
+ * second table in a loop.
+ * Every message the device sent must run its handler exactly once, and
+ * the second table's handler, whose entries nothing fires, never.
+ */
+#define STRESS_ROUNDS	16
+
+struct edu_stress {
+	struct edu_ims		*edu;
+	struct msi_table	*table;
+	int			keep;
+	unsigned int		keep_virq;
+	bool			stop;
+	/* The first failure of each thread, with what failed */
+	int			err[2];
+	const char		*what[2];
+	unsigned int		sent, handled, rounds, churn;
+	atomic_t		phantom;
+	struct completion	done[2];
+};
+
+static void edu_stress_fail(struct edu_stress *st, int t, const char *what, int err)
+{
+	if (!st->err[t]) {
+		st->what[t] = what;
+		st->err[t] = err ? err : -EIO;
+	}
+}
+
+static bool edu_stress_fire(struct edu_stress *st, int index, int n)
+{
+	int ret = edu_ims_fire(st->edu, index);
+
+	if (ret) {
+		edu_stress_fail(st, 0, "fire", ret);
+		return false;
+	}
+	if (!edu_ims_wait(st->edu, index, n)) {
+		edu_stress_fail(st, 0, "wait for the handler", -ETIMEDOUT);
+		return false;
+	}
+	return true;
+}
+
+static int edu_stress_deliver(void *data)
+{
+	struct edu_stress *st = data;
+	struct edu_ims *edu = st->edu;
+	unsigned int r;
+	int index, ret;
+
+	for (r = 0; r < STRESS_ROUNDS && !st->err[0]; r++) {
+		index = edu_ims_add(edu, MSI_ANY_INDEX);
+		if (index < 0) {
+			edu_stress_fail(st, 0, "allocate and request", index);
+			break;
+		}
+		if (edu_stress_fire(st, index, 1)) {
+			ret = irq_set_affinity(edu->entries[index].virq, cpumask_of(!(r & 1)));
+			if (ret)
+				edu_stress_fail(st, 0, "set the affinity", ret);
+			else if (edu_stress_fire(st, index, 2) &&
+				 edu_stress_fire(st, st->keep, r + 1))
+				st->rounds++;
+		}
+		/* free_irq() waits for the handler: no late message escapes */
+		edu_ims_remove(edu, index);
+		st->sent += atomic_read(&edu->entries[index].sent);
+		st->handled += atomic_read(&edu->entries[index].handled);
+	}
+	WRITE_ONCE(st->stop, true);
+	complete(&st->done[0]);
+	return 0;
+}
+
+static irqreturn_t edu_stress_phantom(int irq, void *data)
+{
+	struct edu_stress *st = data;
+
+	atomic_inc(&st->phantom);
+	return IRQ_HANDLED;
+}
+
+static int edu_stress_churn(void *data)
+{
+	struct edu_stress *st = data;
+	struct msi_map map;
+	int ret;
+
+	while (!READ_ONCE(st->stop) && !st->err[1]) {
+		map = msi_table_alloc(st->table, MSI_ANY_INDEX, NULL, NULL);
+		if (map.index < 0) {
+			edu_stress_fail(st, 1, "allocate", map.index);
+			break;
+		}
+		ret = request_irq(map.virq, edu_stress_phantom, 0, "edu-stress", st);
+		if (ret) {
+			edu_stress_fail(st, 1, "request", ret);
+		} else {
+			ret = irq_set_affinity(map.virq, cpumask_of(st->churn & 1));
+			if (ret)
+				edu_stress_fail(st, 1, "set the affinity", ret);
+			if (msi_get_virq(st->table, map.index) != map.virq ||
+			    msi_get_virq(st->edu->table, st->keep) != st->keep_virq)
+				edu_stress_fail(st, 1, "look up", 0);
+			free_irq(map.virq, st);
+		}
+		ret = msi_table_free(st->table, map.index);
+		if (ret)
+			edu_stress_fail(st, 1, "free", ret);
+		st->churn++;
+		cond_resched();
+	}
+	complete(&st->done[1]);
+	return 0;
+}
+
+static void edu_test_stress(struct kunit *test)
+{
+	struct edu_ims *edu = edu_test_device(test);
+	struct msi_table_info info = {
+		.name = "edu-stress", .hwsize = 4, .ops = &msix_test_store_ops,
+	};
+	int (*fn[2])(void *) = { edu_stress_deliver, edu_stress_churn };
+	struct task_struct *task;
+	struct edu_stress *st;
+	unsigned long lookups = 0, wrong = 0;
+	int t;
+
+	KUNIT_ASSERT_GE(test, num_online_cpus(), 2U);
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	info.data = kunit_kzalloc(test, sizeof(struct msix_test_store), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, info.data);
+	st->edu = edu;
+	st->keep = edu_test_add(test, edu, MSI_ANY_INDEX);
+	st->keep_virq = edu->entries[st->keep].virq;
+	atomic_set(&st->phantom, 0);
+	st->table = pci_create_msi_table(edu->pdev, &info);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, st->table);
+
+	for (t = 0; t < 2; t++) {
+		init_completion(&st->done[t]);
+		task = kthread_run_on_cpu(fn[t], st, t, "edu-stress/%u");
+		if (IS_ERR(task)) {
+			KUNIT_FAIL(test, "thread %d: %pe", t, task);
+			WRITE_ONCE(st->stop, true);
+			complete(&st->done[t]);
+		}
+	}
+	/* Lookups next to both threads, until the device is done */
+	while (!READ_ONCE(st->stop)) {
+		if (msi_get_virq(edu->table, st->keep) != st->keep_virq)
+			wrong++;
+		lookups++;
+		cond_resched();
+	}
+	for (t = 0; t < 2; t++)
+		wait_for_completion(&st->done[t]);
+
+	for (t = 0; t < 2; t++)
+		KUNIT_EXPECT_EQ_MSG(test, st->err[t], 0, "thread %d: %s failed", t,
+				    st->what[t] ?: "nothing");
+	KUNIT_EXPECT_EQ(test, st->rounds, (unsigned int)STRESS_ROUNDS);
+	KUNIT_EXPECT_EQ(test, st->sent, 2U * STRESS_ROUNDS);
+	KUNIT_EXPECT_EQ(test, st->handled, st->sent);
+	KUNIT_EXPECT_EQ(test, atomic_read(&edu->entries[st->keep].sent), STRESS_ROUNDS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&edu->entries[st->keep].handled), STRESS_ROUNDS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->phantom), 0);
+	KUNIT_EXPECT_GT(test, st->churn, 0U);
+	KUNIT_EXPECT_EQ(test, wrong, 0UL);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(st->table), 0);
+	kunit_info(test, "stress: %u rounds, %u messages sent, %u handled, %d phantom; second table: %u cycles; %lu lookups\n",
+		   st->rounds, st->sent + atomic_read(&edu->entries[st->keep].sent),
+		   st->handled + atomic_read(&edu->entries[st->keep].handled),
+		   atomic_read(&st->phantom), st->churn, lookups);
+}
+
 static struct kunit_case edu_ims_test_cases[] = {
 	KUNIT_CASE(edu_test_fire_counts),
 	KUNIT_CASE(edu_test_interleaved),
@@ -273,6 +493,7 @@ static struct kunit_case edu_ims_test_cases[] = {
 	KUNIT_CASE(edu_test_policy),
 	KUNIT_CASE(edu_test_ims_only),
 	KUNIT_CASE(edu_test_demo),
+	KUNIT_CASE(edu_test_stress),
 	{ }
 };
 
@@ -368,39 +589,6 @@ static void msix_test_alloc_dyn(struct kunit *test)
 }
 
 /* An IMS table next to live MSI-X: created, used and destroyed */
-struct msix_test_store {
-	struct msi_msg	msg[4];
-	bool		masked[4];
-};
-
-static void msix_test_write_msg(struct msi_table *table, struct msi_desc *desc,
-				const struct msi_msg *msg)
-{
-	struct msix_test_store *store = table->data;
-
-	store->msg[desc->msi_index] = *msg;
-}
-
-static void msix_test_mask(struct msi_table *table, struct msi_desc *desc)
-{
-	struct msix_test_store *store = table->data;
-
-	store->masked[desc->msi_index] = true;
-}
-
-static void msix_test_unmask(struct msi_table *table, struct msi_desc *desc)
-{
-	struct msix_test_store *store = table->data;
-
-	store->masked[desc->msi_index] = false;
-}
-
-static const struct msi_table_ops msix_test_store_ops = {
-	.write_msg	= msix_test_write_msg,
-	.mask		= msix_test_mask,
-	.unmask		= msix_test_unmask,
-};
-
 static void msix_test_ims_next_to_msix(struct kunit *test)
 {
 	struct pci_dev *pdev = msix_test_device(test);
