@@ -5,6 +5,7 @@
 #   make tree    build/linux: Debian's 6.1 base plus series/, one commit a patch
 #   make export  series/ and the top-level copies from build/linux
 #   make kunit   build and boot build/linux as it is (for work in the tree)
+#   make kcsan   the same kernel with KCSAN in place of KASAN, every suite
 #   make removal unbind, remove and hot-unplug the edu IMS device while it fires
 #   make bench   what tables cost against their floors: build/bench/bench.md
 #   make deps    install the Debian packages all of this needs
@@ -13,7 +14,7 @@
 SHELL := /bin/bash
 TREE := build/linux
 
-.PHONY: all run check tree export kunit removal bench deps clean
+.PHONY: all run check tree export kunit kcsan removal bench deps clean
 
 all: run
 
@@ -33,6 +34,9 @@ kunit: deps $(TREE)
 	scripts/kunit.sh $(TREE) build/kunit W=1
 
 run: kunit
+
+kcsan: deps $(TREE)
+	scripts/kcsan.sh $(TREE) build/kcsan W=1
 
 removal: deps $(TREE)
 	scripts/removal.sh $(TREE) build/kunit W=1

@@ -15,6 +15,7 @@ work=$top/build/check
 tree=$work/linux
 obj=$work/x86_64
 arm=$work/arm64
+kcsan=$work/kcsan
 jobs=$(nproc)
 failed_stages=()
 
@@ -22,10 +23,12 @@ stage() { echo; echo "=== check: $*"; }
 fail() { echo "check: FAILED: $*"; failed_stages+=("$1"); }
 
 finish() {
-	local counts="0 0"
-	[ -f "$obj/kunit.counts" ] && counts=$(cat "$obj/kunit.counts")
-	set -- $counts
-	local passed=$1 failed=$2
+	local passed=0 failed=0 p f c
+	for c in "$obj/kunit.counts" "$kcsan/kunit.counts"; do
+		[ -f "$c" ] || continue
+		read -r p f < "$c"
+		passed=$((passed + p)) failed=$((failed + f))
+	done
 	echo
 	if [ ${#failed_stages[@]} -ne 0 ]; then
 		echo "check: failed stages: ${failed_stages[*]}"
@@ -49,6 +52,10 @@ if ! "$top/scripts/mktree.sh" "$tree"; then
 fi
 mapfile -t commits < <(git -C "$tree" rev-list --reverse base..HEAD)
 tip=$(git -C "$tree" rev-parse HEAD)
+# The options of the tip's suites configure every build (where a patch
+# does not have them yet, olddefconfig drops them), so that the builds
+# of the patches differ by the patches only.
+cp "$tree/kernel/irq/.kunitconfig" "$work/tip.kunitconfig"
 
 stage "exported copies are fresh"
 "$top/scripts/export.sh" "$tree" "$work/export" > /dev/null
@@ -59,7 +66,7 @@ for f in $(git -C "$tree" diff --name-only --diff-filter=A base HEAD) MAINTAINER
 	[ -e "$a" ] || [ -e "$b" ] || continue
 	cmp -s "$a" "$b" || { echo "stale: $f"; stale=1; }
 done
-for r in kernel include drivers Documentation samples; do
+for r in kernel include drivers lib Documentation samples; do
 	[ -d "$top/$r" ] || continue
 	(cd "$top" && find "$r" -type f) | while read -r f; do
 		[ -e "$work/export/$f" ] || { echo "stale: $f is no longer created by the series"; exit 1; }
@@ -146,7 +153,9 @@ git -C "$tree" checkout -q "$tip"
 stage "get_maintainer.pl on every patch"
 # Who must be asked, by subject prefix
 maintainer_expect=(
+	"genirq/proc:|Thomas Gleixner"
 	"genirq/msi:|Thomas Gleixner"
+	"kunit:|Brendan Higgins"
 	"PCI/MSI:|Bjorn Helgaas"
 	"x86/apic/msi:|x86@kernel.org"
 	"samples:|Thomas Gleixner"
@@ -176,13 +185,11 @@ for p in "$top"/series/0*.patch; do
 done
 [ $gm_bad -eq 0 ] && echo "check: every patch reaches its subsystem's maintainers"
 
-# The test kernel's configuration, as kunit.py makes it: the suite's
+# The test kernel's configuration, as kunit.py makes it: the tip's
 # .kunitconfig, Kconfig.fragment and the QEMU x86_64 options.
 write_config() {
 	{
-		cat "$tree/kernel/irq/.kunitconfig" 2>/dev/null ||
-			echo CONFIG_KUNIT=y
-		cat "$top/Kconfig.fragment"
+		cat "$work/tip.kunitconfig" "$top/Kconfig.fragment"
 		echo CONFIG_SERIAL_8250=y
 		echo CONFIG_SERIAL_8250_CONSOLE=y
 	} | awk '!seen[$0]++' > "$obj/.config"
@@ -388,6 +395,9 @@ fi
 stage "KUnit on x86_64 QEMU with KASAN, lockdep and kmemleak"
 write_config
 "$top/scripts/kunit.sh" "$tree" "$obj" W=1 || fail kunit "see above"
+
+stage "KCSAN: KUnit on x86_64 QEMU with the data race detector"
+"$top/scripts/kcsan.sh" "$tree" "$kcsan" W=1 || fail kcsan "see above"
 
 stage "regression: the same vectors as on the base kernel, and interrupts"
 vectors "$obj/leaks.log" > "$work/series.vectors"

@@ -15,7 +15,7 @@ mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 
 # The directories which hold nothing but exported copies
-roots=(kernel include drivers Documentation samples)
+roots=(kernel include drivers lib Documentation samples)
 
 cd "$tree"
 if ! git config branch.main.description > /dev/null; then
@@ -43,7 +43,7 @@ for r in "${roots[@]}"; do
 done
 git diff --name-only --diff-filter=A base HEAD | while read -r f; do
 	case $f in
-	kernel/*|include/*|drivers/*|Documentation/*|samples/*) ;;
+	kernel/*|include/*|drivers/*|lib/*|Documentation/*|samples/*) ;;
 	*) echo "export: $f is outside the exported directories" >&2; exit 1 ;;
 	esac
 	mkdir -p "$dest/$(dirname "$f")"

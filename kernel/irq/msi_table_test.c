@@ -10,10 +10,10 @@
  * paths. The kernel's slab fault injection fails every allocation of a
  * call in turn.
  */
+#include <kunit/fail_nth.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
-#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/interrupt.h>
@@ -59,16 +59,25 @@ struct mtt_store {
 	int			fail_prepare;
 };
 
+/* What a failed call must leave as it was */
+struct mtt_snap {
+	unsigned int	tables;
+	unsigned int	descs;
+	unsigned long	entries;
+	int		prepared;
+	int		live;
+	int		active;
+	unsigned int	irqs;
+};
+
 struct mtt_ctx {
 	struct device		*dev;
 	struct mtt_parent	parent;
 	struct mtt_store		store[2];
 	unsigned int		irqs_before;
 	atomic_t		handled;
-	/* The failslab switch a fault injection test turned, and its value */
-	bool			*failslab_ignore_wait;
-	bool			failslab_saved;
-	/* What the call under fault injection created */
+	/* The state before the call under fault injection, what it created */
+	struct mtt_snap		fault_before;
 	struct msi_table	*fault_table;
 	struct msi_map		fault_map;
 	void			*fault_group;
@@ -335,8 +344,6 @@ static void mtt_exit(struct kunit *test)
 {
 	struct mtt_ctx *ctx = test->priv;
 
-	if (ctx->failslab_ignore_wait)
-		WRITE_ONCE(*ctx->failslab_ignore_wait, ctx->failslab_saved);
 	if (ctx->dev)
 		root_device_unregister(ctx->dev);
 	/* Whatever a test left behind is gone with the device */
@@ -1040,77 +1047,12 @@ static void mtt_test_fault_activate(struct kunit *test)
 	mtt_expect_state(test, table, 3, 3);
 }
 
-/*
- * Slab fault injection: fail_nth fails the Nth allocation of the task
- * which sets it, and nothing else. failslab leaves allocations which
- * may sleep alone unless its switch ignore-gfp-wait is off; a fault
- * injection test turns it off until it exits. Others are not affected,
- * as failslab's probability stays 0. The switch is a debugfs bool,
- * whose inode points at it.
- */
-static bool mtt_failslab_enable(struct kunit *test)
-{
-	struct mtt_ctx *ctx = test->priv;
-	struct dentry *dir, *file;
-
-	/* Turned off already: keep the value to restore */
-	if (ctx->failslab_ignore_wait)
-		return true;
-	if (!IS_ENABLED(CONFIG_FAILSLAB) ||
-	    !IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
-		return false;
-	dir = debugfs_lookup("failslab", NULL);
-	if (!dir)
-		return false;
-	file = debugfs_lookup("ignore-gfp-wait", dir);
-	dput(dir);
-	if (!file)
-		return false;
-	ctx->failslab_ignore_wait = d_inode(file)->i_private;
-	dput(file);
-	ctx->failslab_saved = READ_ONCE(*ctx->failslab_ignore_wait);
-	WRITE_ONCE(*ctx->failslab_ignore_wait, false);
-	return true;
-}
-
 /* Skip before a test sets anything up which its exit would not undo */
 static void mtt_need_failslab(struct kunit *test)
 {
-	if (!mtt_failslab_enable(test))
+	if (!kunit_failslab_enable(test))
 		kunit_skip(test, "needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS");
 }
-
-#ifdef CONFIG_FAULT_INJECTION
-static void mtt_set_fail_nth(unsigned int n)
-{
-	WRITE_ONCE(current->fail_nth, n);
-}
-
-static unsigned int mtt_get_fail_nth(void)
-{
-	return READ_ONCE(current->fail_nth);
-}
-#else
-static void mtt_set_fail_nth(unsigned int n)
-{
-}
-
-static unsigned int mtt_get_fail_nth(void)
-{
-	return 0;
-}
-#endif
-
-/* What a failed call must leave as it was */
-struct mtt_snap {
-	unsigned int	tables;
-	unsigned int	descs;
-	unsigned long	entries;
-	int		prepared;
-	int		live;
-	int		active;
-	unsigned int	irqs;
-};
 
 static void mtt_snap_table(struct mtt_snap *s, struct msi_table *table)
 {
@@ -1163,81 +1105,27 @@ static void mtt_expect_snap(struct kunit *test, const struct mtt_snap *a,
 	KUNIT_EXPECT_EQ_MSG(test, a->irqs, b->irqs, "%s, site %u", what, site);
 }
 
-/**
- * struct mtt_fault_op - A call which fault injection walks
- * @name:	What the call is
- * @run:	Makes the call, returns 0 or its error code
- * @cleanup:	Reverts what a successful @run created; gets @run's result
- */
-struct mtt_fault_op {
-	const char	*name;
-	int		(*run)(struct kunit *test);
-	void		(*cleanup)(struct kunit *test, int ret);
-};
-
-#define MTT_FAIL_NTH_COUNT	BIT(30)
-
-/*
- * Count the allocations a successful call makes, then fail each of them
- * in turn. A failed call must return -ENOMEM and leave the tables, the
- * descriptors, the parent's interrupts and the irq descriptors as they
- * were. A call may also absorb a failure, e.g. kmemleak falls back to
- * its pool; it must then have worked, which its cleanup proves. A site
- * which a call newly gains is walked without a change to the test.
- *
- * A first call pays what only a first call pays (caches, tree nodes),
- * so that the count is what each call allocates. Should a later call
- * still allocate less than the counting one, it cannot fail at the
- * sites it does not reach: it must have worked, and the walk ends.
- */
-static void mtt_inject_faults(struct kunit *test, const struct mtt_fault_op *op)
+/* A call under fault injection must leave everything as it was */
+static void mtt_fault_save(struct kunit *test)
 {
-	unsigned int n, sites, left, failed = 0, absorbed = 0;
-	struct mtt_snap before, after;
-	int ret;
+	struct mtt_ctx *ctx = test->priv;
 
-	mtt_need_failslab(test);
-	mtt_snapshot(test, &before);
-	ret = op->run(test);
-	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s without a fault", op->name);
-	op->cleanup(test, ret);
-	mtt_set_fail_nth(MTT_FAIL_NTH_COUNT);
-	ret = op->run(test);
-	sites = MTT_FAIL_NTH_COUNT - mtt_get_fail_nth();
-	mtt_set_fail_nth(0);
-	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s without a fault", op->name);
-	op->cleanup(test, ret);
-	mtt_snapshot(test, &after);
-	mtt_expect_snap(test, &before, &after, op->name, 0);
+	mtt_snapshot(test, &ctx->fault_before);
+}
 
-	for (n = 1; n <= sites; n++) {
-		mtt_set_fail_nth(n);
-		ret = op->run(test);
-		left = mtt_get_fail_nth();
-		mtt_set_fail_nth(0);
-		if (left) {
-			KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: site %u not reached", op->name, n);
-			op->cleanup(test, ret);
-			mtt_snapshot(test, &after);
-			mtt_expect_snap(test, &before, &after, op->name, n);
-			kunit_info(test, "%s: the calls after the count reach %u of its %u sites\n",
-				   op->name, n - 1, sites);
-			sites = n - 1;
-			break;
-		}
-		if (ret) {
-			failed++;
-			KUNIT_EXPECT_EQ_MSG(test, ret, -ENOMEM, "%s, site %u", op->name, n);
-		} else {
-			absorbed++;
-		}
-		op->cleanup(test, ret);
-		mtt_snapshot(test, &after);
-		mtt_expect_snap(test, &before, &after, op->name, n);
-	}
-	kunit_info(test, "%s: %u allocation sites, %u failed the call, %u absorbed\n",
-		   op->name, sites, failed, absorbed);
-	KUNIT_EXPECT_GT(test, failed, 0U);
+static void mtt_fault_check(struct kunit *test, const char *name,
+			    unsigned int site)
+{
+	struct mtt_ctx *ctx = test->priv;
+	struct mtt_snap now;
+
+	mtt_snapshot(test, &now);
+	mtt_expect_snap(test, &ctx->fault_before, &now, name, site);
+}
+
+#define MTT_FAULT_WALK(_name, _run, _undo) {				\
+	.name = _name, .run = _run, .undo = _undo,			\
+	.save = mtt_fault_save, .check = mtt_fault_check,		\
 }
 
 static const struct msi_table_info mtt_fault_info = {
@@ -1332,37 +1220,36 @@ static void mtt_fault_free_range(struct kunit *test, int ret)
 static void mtt_test_fault_slab_create(struct kunit *test)
 {
 	struct mtt_ctx *ctx = test->priv;
-	static const struct mtt_fault_op create = {
-		"msi_create_table()", mtt_fault_create, mtt_fault_destroy,
-	};
-	static const struct mtt_fault_op devm_create = {
-		"devm_msi_create_table()", mtt_fault_devm_create, mtt_fault_devm_release,
-	};
+	static const struct kunit_fault_walk create =
+		MTT_FAULT_WALK("msi_create_table()",
+			       mtt_fault_create, mtt_fault_destroy);
+	static const struct kunit_fault_walk devm_create =
+		MTT_FAULT_WALK("devm_msi_create_table()",
+			       mtt_fault_devm_create, mtt_fault_devm_release);
 
 	mtt_need_failslab(test);
 	/* The device's MSI data, once set up, stays: set it up before */
 	mtt_create(test, 0, MTT_HWSIZE, 0);
-	mtt_inject_faults(test, &create);
+	kunit_fault_walk(test, &create);
 
 	ctx->fault_group = devres_open_group(ctx->dev, NULL, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx->fault_group);
-	mtt_inject_faults(test, &devm_create);
+	kunit_fault_walk(test, &devm_create);
 	devres_remove_group(ctx->dev, ctx->fault_group);
 }
 
 static void mtt_test_fault_slab_alloc(struct kunit *test)
 {
 	struct mtt_ctx *ctx = test->priv;
-	static const struct mtt_fault_op at = {
-		"msi_table_alloc() at an index", mtt_fault_alloc_at, mtt_fault_free,
-	};
-	static const struct mtt_fault_op any = {
-		"msi_table_alloc() at any index, activated", mtt_fault_alloc_any,
-		mtt_fault_free,
-	};
-	static const struct mtt_fault_op range = {
-		"msi_table_alloc_range()", mtt_fault_alloc_range, mtt_fault_free_range,
-	};
+	static const struct kunit_fault_walk at =
+		MTT_FAULT_WALK("msi_table_alloc() at an index",
+			       mtt_fault_alloc_at, mtt_fault_free);
+	static const struct kunit_fault_walk any =
+		MTT_FAULT_WALK("msi_table_alloc() at any index, activated",
+			       mtt_fault_alloc_any, mtt_fault_free);
+	static const struct kunit_fault_walk range =
+		MTT_FAULT_WALK("msi_table_alloc_range()",
+			       mtt_fault_alloc_range, mtt_fault_free_range);
 	struct msi_table *table;
 
 	mtt_need_failslab(test);
@@ -1370,13 +1257,13 @@ static void mtt_test_fault_slab_alloc(struct kunit *test)
 	table = mtt_create(test, 0, MTT_HWSIZE, 0);
 	KUNIT_ASSERT_EQ(test, msi_table_alloc_range(table, 6, 7), 0);
 	ctx->fault_table = table;
-	mtt_inject_faults(test, &at);
-	mtt_inject_faults(test, &range);
+	kunit_fault_walk(test, &at);
+	kunit_fault_walk(test, &range);
 
 	table = mtt_create(test, 1, MTT_HWSIZE, MSI_TABLE_ACTIVATE_EARLY);
 	KUNIT_ASSERT_EQ(test, msi_table_alloc(table, 0, NULL, NULL).index, 0);
 	ctx->fault_table = table;
-	mtt_inject_faults(test, &any);
+	kunit_fault_walk(test, &any);
 }
 
 /*
@@ -1387,10 +1274,9 @@ static void mtt_test_fault_slab_alloc(struct kunit *test)
 static void mtt_test_fault_slab_default(struct kunit *test)
 {
 	struct mtt_ctx *ctx = test->priv;
-	static const struct mtt_fault_op any = {
-		"msi_table_alloc() on a default table", mtt_fault_alloc_any,
-		mtt_fault_free,
-	};
+	static const struct kunit_fault_walk any =
+		MTT_FAULT_WALK("msi_table_alloc() on a default table",
+			       mtt_fault_alloc_any, mtt_fault_free);
 	struct irq_domain *domain;
 	struct msi_table *def;
 
@@ -1409,7 +1295,7 @@ static void mtt_test_fault_slab_default(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->parent.active), 1);
 
 	ctx->fault_table = def;
-	mtt_inject_faults(test, &any);
+	kunit_fault_walk(test, &any);
 
 	msi_lock_descs(ctx->dev);
 	def->flags &= ~MSI_TABLE_ALLOC_DYN;

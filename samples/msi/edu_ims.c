@@ -405,7 +405,8 @@ static void edu_ims_stop_firing(struct edu_ims *edu)
 
 static void edu_ims_report_firing(struct edu_ims *edu)
 {
-	int i, sent = 0, handled = 0;
+	int sent = 0, handled = 0;
+	unsigned int i;
 
 	for (i = 0; i < 2; i++) {
 		sent += atomic_read(&edu->entries[edu->fire_index[i]].sent);

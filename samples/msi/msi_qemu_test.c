@@ -8,6 +8,7 @@
  * named in edu_ims.ims_only; -device nvme. Without interrupt remapping
  * the kernel needs "ims_unremapped" to allow IMS in the virtual machine.
  */
+#include <kunit/fail_nth.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
@@ -21,6 +22,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/xarray.h>
 
 #include "edu_ims.h"
 
@@ -485,6 +487,203 @@ static void edu_test_stress(struct kunit *test)
 		   atomic_read(&st->phantom), st->churn, lookups);
 }
 
+/*
+ * Fault injection over PCI IMS: every slab allocation of a call is
+ * failed in turn, see kunit_fault_walk(). The calls are the creation
+ * of an IMS table of the edu device, plain and device managed, the
+ * allocation of an entry of such a table, and the driver's own
+ * allocate and request of an entry of its table. A failed call must
+ * leave the device's tables, their entries, the slots of the driver's
+ * store and the irq descriptors as they were.
+ */
+#define EDU_FAULT_INDEX	5
+
+struct edu_fault_snap {
+	unsigned int	tables;
+	unsigned int	descs;
+	unsigned int	live_slots;
+	unsigned int	irqs;
+	unsigned int	virq;
+};
+
+struct edu_fault {
+	struct edu_ims		*edu;
+	struct msi_table_info	info;
+	struct msi_table	*table;
+	struct msi_map		map;
+	void			*group;
+	struct edu_fault_snap	before;
+};
+
+static unsigned int edu_fault_descs(struct msi_table *table)
+{
+	struct msi_desc *desc;
+	unsigned int n = 0;
+
+	msi_table_lock(table);
+	msi_table_for_each_desc(desc, table, MSI_DESC_ALL)
+		n++;
+	msi_table_unlock(table);
+	return n;
+}
+
+static void edu_fault_snapshot(struct edu_fault *f, struct edu_fault_snap *s)
+{
+	struct msi_device_data *md = f->edu->pdev->dev.msi.data;
+	struct msi_table *table;
+	unsigned long id;
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	xa_for_each(&md->tables, id, table) {
+		s->tables++;
+		s->descs += edu_fault_descs(table);
+	}
+	/* A slot in use is unmasked and holds a message */
+	for (i = 0; i < EDU_IMS_SLOTS; i++) {
+		if (!edu_test_slot_masked(f->edu, i) &&
+		    edu_test_slot_msg(f->edu, i).address_lo)
+			s->live_slots++;
+	}
+	for (i = 0; i < nr_irqs; i++)
+		s->irqs += !!irq_get_irq_data(i);
+	s->virq = f->edu->entries[EDU_FAULT_INDEX].virq;
+}
+
+static void edu_fault_save(struct kunit *test)
+{
+	struct edu_fault *f = test->priv;
+
+	edu_fault_snapshot(f, &f->before);
+}
+
+static void edu_fault_check(struct kunit *test, const char *name, unsigned int site)
+{
+	struct edu_fault *f = test->priv;
+	struct edu_fault_snap now;
+
+	edu_fault_snapshot(f, &now);
+	KUNIT_EXPECT_EQ_MSG(test, now.tables, f->before.tables, "%s, site %u", name, site);
+	KUNIT_EXPECT_EQ_MSG(test, now.descs, f->before.descs, "%s, site %u", name, site);
+	KUNIT_EXPECT_EQ_MSG(test, now.live_slots, f->before.live_slots, "%s, site %u",
+			    name, site);
+	KUNIT_EXPECT_EQ_MSG(test, now.irqs, f->before.irqs, "%s, site %u", name, site);
+	KUNIT_EXPECT_EQ_MSG(test, now.virq, f->before.virq, "%s, site %u", name, site);
+}
+
+static int edu_fault_create(struct kunit *test)
+{
+	struct edu_fault *f = test->priv;
+
+	f->table = pci_create_msi_table(f->edu->pdev, &f->info);
+	return PTR_ERR_OR_ZERO(f->table);
+}
+
+static void edu_fault_destroy(struct kunit *test, int ret)
+{
+	struct edu_fault *f = test->priv;
+
+	if (!ret)
+		KUNIT_EXPECT_EQ(test, msi_destroy_table(f->table), 0);
+}
+
+/* Releasing the devres group destroys the table as an unbind would */
+static int edu_fault_devm_create(struct kunit *test)
+{
+	struct edu_fault *f = test->priv;
+
+	f->table = devm_pci_create_msi_table(f->edu->pdev, &f->info);
+	return PTR_ERR_OR_ZERO(f->table);
+}
+
+static void edu_fault_devm_release(struct kunit *test, int ret)
+{
+	struct edu_fault *f = test->priv;
+
+	devres_release_group(&f->edu->pdev->dev, f->group);
+	f->group = devres_open_group(&f->edu->pdev->dev, NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->group);
+}
+
+static int edu_fault_alloc(struct kunit *test)
+{
+	struct edu_fault *f = test->priv;
+
+	f->map = msi_table_alloc(f->table, 2, NULL, NULL);
+	return min(f->map.index, 0);
+}
+
+static void edu_fault_free(struct kunit *test, int ret)
+{
+	struct edu_fault *f = test->priv;
+
+	if (!ret)
+		KUNIT_EXPECT_EQ(test, msi_table_free(f->table, f->map.index), 0);
+}
+
+static int edu_fault_add(struct kunit *test)
+{
+	struct edu_fault *f = test->priv;
+
+	return min(edu_ims_add(f->edu, EDU_FAULT_INDEX), 0);
+}
+
+static void edu_fault_remove(struct kunit *test, int ret)
+{
+	struct edu_fault *f = test->priv;
+
+	if (!ret)
+		edu_ims_remove(f->edu, EDU_FAULT_INDEX);
+}
+
+#define EDU_FAULT_WALK(_name, _run, _undo) {				\
+	.name = _name, .run = _run, .undo = _undo,			\
+	.save = edu_fault_save, .check = edu_fault_check,		\
+}
+
+static void edu_test_fault_slab(struct kunit *test)
+{
+	static const struct kunit_fault_walk create =
+		EDU_FAULT_WALK("pci_create_msi_table()",
+			       edu_fault_create, edu_fault_destroy);
+	static const struct kunit_fault_walk devm_create =
+		EDU_FAULT_WALK("devm_pci_create_msi_table()",
+			       edu_fault_devm_create, edu_fault_devm_release);
+	static const struct kunit_fault_walk alloc =
+		EDU_FAULT_WALK("msi_table_alloc() on a PCI IMS table",
+			       edu_fault_alloc, edu_fault_free);
+	static const struct kunit_fault_walk add =
+		EDU_FAULT_WALK("edu_ims_add(): allocate and request",
+			       edu_fault_add, edu_fault_remove);
+	struct edu_ims *edu = edu_test_device(test);
+	struct edu_fault *f;
+
+	if (!kunit_failslab_enable(test))
+		kunit_skip(test, "needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS");
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->info = (struct msi_table_info) {
+		.name = "edu-fault", .hwsize = 4, .ops = &msix_test_store_ops,
+	};
+	f->info.data = kunit_kzalloc(test, sizeof(struct msix_test_store), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->info.data);
+	f->edu = edu;
+	test->priv = f;
+
+	kunit_fault_walk(test, &create);
+	kunit_fault_walk(test, &add);
+
+	f->group = devres_open_group(&edu->pdev->dev, NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->group);
+	kunit_fault_walk(test, &devm_create);
+	devres_remove_group(&edu->pdev->dev, f->group);
+
+	/* The table stays for the walk of its allocation */
+	KUNIT_ASSERT_EQ(test, edu_fault_create(test), 0);
+	kunit_fault_walk(test, &alloc);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(f->table), 0);
+}
+
 static struct kunit_case edu_ims_test_cases[] = {
 	KUNIT_CASE(edu_test_fire_counts),
 	KUNIT_CASE(edu_test_interleaved),
@@ -494,6 +693,7 @@ static struct kunit_case edu_ims_test_cases[] = {
 	KUNIT_CASE(edu_test_ims_only),
 	KUNIT_CASE(edu_test_demo),
 	KUNIT_CASE(edu_test_stress),
+	KUNIT_CASE(edu_test_fault_slab),
 	{ }
 };
 

@@ -9,6 +9,7 @@
  * real messages from the platform's parent domain; the messages land in
  * the simulated IMS array, not in that device. Elsewhere the tests skip.
  */
+#include <kunit/fail_nth.h>
 #include <kunit/test.h>
 #include <linux/bitfield.h>
 #include <linux/delay.h>
@@ -18,6 +19,7 @@
 #include <linux/msi.h>
 #include <linux/msi_table.h>
 #include <linux/pci.h>
+#include <linux/xarray.h>
 
 #include "idxd.h"
 #include "registers.h"
@@ -38,6 +40,17 @@
 #define SLOT_DATA		0x8
 #define SLOT_CTRL		0xc
 
+/* What a call under fault injection must leave as it was */
+struct sim_snap {
+	unsigned int	tables;
+	unsigned int	descs;
+	unsigned int	live_slots;
+	unsigned int	irqs;
+	int		vector;
+	int		int_handle;
+	ioasid_t	pasid;
+};
+
 struct idxd_sim {
 	struct idxd_device		*idxd;
 	struct idxd_driver_data		data;
@@ -49,6 +62,9 @@ struct idxd_sim {
 	/* Set by the tests */
 	unsigned int			generation;
 	bool				refuse_handles;
+	/* Fault injection: the state before the call, what it created */
+	struct sim_snap			before;
+	struct msi_table		*fault_table;
 };
 
 /* A handle the model gives out: the revocation generation and the slot */
@@ -623,6 +639,128 @@ static void idxd_ims_test_revoke(struct kunit *test)
 	sim_expect_gone(test, sim, &idxd->wqs[3]->ie, 3);
 }
 
+/*
+ * Fault injection over IDXD's IMS: every slab allocation of a call is
+ * failed in turn, see kunit_fault_walk(). The calls are the creation of
+ * the IMS array table which probe creates (idxd_ims_setup()), and a
+ * work queue's interrupt setup: its IMS entry, its threaded handler and
+ * its interrupt handle. A failed call must leave the device's tables,
+ * their entries, the IMS array, the work queue's interrupt entry and
+ * the irq descriptors as they were.
+ */
+#define SIM_FAULT_WQ	1
+
+static void sim_snapshot(struct idxd_sim *sim, struct sim_snap *s)
+{
+	struct msi_device_data *md = sim->idxd->pdev->dev.msi.data;
+	struct idxd_irq_entry *ie = &sim->idxd->wqs[SIM_FAULT_WQ]->ie;
+	struct msi_table *table;
+	struct msi_desc *desc;
+	unsigned long id;
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	xa_for_each(&md->tables, id, table) {
+		s->tables++;
+		msi_table_lock(table);
+		msi_table_for_each_desc(desc, table, MSI_DESC_ALL)
+			s->descs++;
+		msi_table_unlock(table);
+	}
+	/* A slot in use is unmasked and holds a message */
+	for (i = 0; i < SIM_IMS_SLOTS; i++) {
+		if (!(sim_slot(sim, i, SLOT_CTRL) & PCI_IMS_ARRAY_CTRL_MASKBIT) &&
+		    sim_slot(sim, i, SLOT_ADDR_LO))
+			s->live_slots++;
+	}
+	for (i = 0; i < nr_irqs; i++)
+		s->irqs += !!irq_get_irq_data(i);
+	s->vector = ie->vector;
+	s->int_handle = ie->int_handle;
+	s->pasid = ie->pasid;
+}
+
+static void sim_fault_save(struct kunit *test)
+{
+	struct idxd_sim *sim = test->priv;
+
+	sim_snapshot(sim, &sim->before);
+}
+
+static void sim_fault_check(struct kunit *test, const char *name, unsigned int site)
+{
+	struct idxd_sim *sim = test->priv;
+	struct sim_snap *a = &sim->before, b;
+
+	sim_snapshot(sim, &b);
+	KUNIT_EXPECT_EQ_MSG(test, b.tables, a->tables, "%s, site %u", name, site);
+	KUNIT_EXPECT_EQ_MSG(test, b.descs, a->descs, "%s, site %u", name, site);
+	KUNIT_EXPECT_EQ_MSG(test, b.live_slots, a->live_slots, "%s, site %u", name, site);
+	KUNIT_EXPECT_EQ_MSG(test, b.irqs, a->irqs, "%s, site %u", name, site);
+	KUNIT_EXPECT_EQ_MSG(test, b.vector, a->vector, "%s, site %u", name, site);
+	KUNIT_EXPECT_EQ_MSG(test, b.int_handle, a->int_handle, "%s, site %u", name, site);
+	KUNIT_EXPECT_EQ_MSG(test, b.pasid, a->pasid, "%s, site %u", name, site);
+}
+
+/* The table of idxd_ims_setup(), made the same way */
+static int sim_fault_create(struct kunit *test)
+{
+	struct idxd_sim *sim = test->priv;
+	struct idxd_device *idxd = sim->idxd;
+	struct msi_table_info info;
+
+	pci_ims_array_init_info(&info, "idxd-ims", idxd->reg_base + idxd->ims_offset,
+				SIM_IMS_SLOTS);
+	sim->fault_table = pci_create_msi_table(idxd->pdev, &info);
+	return PTR_ERR_OR_ZERO(sim->fault_table);
+}
+
+static void sim_fault_destroy(struct kunit *test, int ret)
+{
+	struct idxd_sim *sim = test->priv;
+
+	if (!ret)
+		KUNIT_EXPECT_EQ(test, msi_destroy_table(sim->fault_table), 0);
+}
+
+static int sim_fault_request(struct kunit *test)
+{
+	struct idxd_sim *sim = test->priv;
+
+	return idxd_wq_request_irq(sim->idxd->wqs[SIM_FAULT_WQ]);
+}
+
+static void sim_fault_free(struct kunit *test, int ret)
+{
+	struct idxd_sim *sim = test->priv;
+
+	if (!ret)
+		sim_free_irq(test, sim, sim->idxd->wqs[SIM_FAULT_WQ]);
+}
+
+static void idxd_ims_test_fault_slab(struct kunit *test)
+{
+	static const struct kunit_fault_walk create = {
+		.name = "the IMS array table of idxd_ims_setup()",
+		.run = sim_fault_create, .undo = sim_fault_destroy,
+		.save = sim_fault_save, .check = sim_fault_check,
+	};
+	static const struct kunit_fault_walk request = {
+		.name = "idxd_wq_request_irq() on IMS",
+		.run = sim_fault_request, .undo = sim_fault_free,
+		.save = sim_fault_save, .check = sim_fault_check,
+	};
+	struct idxd_sim *sim = test->priv;
+
+	if (!kunit_failslab_enable(test))
+		kunit_skip(test, "needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS");
+	sim_set_caps(sim, &sim_ims_caps);
+	kunit_fault_walk(test, &create);
+
+	sim_setup_ims(test, sim);
+	kunit_fault_walk(test, &request);
+}
+
 static struct kunit_case idxd_ims_test_cases[] = {
 	KUNIT_CASE(idxd_ims_test_probe_choice),
 	KUNIT_CASE(idxd_ims_test_request_free),
@@ -631,6 +769,7 @@ static struct kunit_case idxd_ims_test_cases[] = {
 	KUNIT_CASE(idxd_ims_test_handle_refused),
 	KUNIT_CASE(idxd_ims_test_revoke),
 	KUNIT_CASE(idxd_ims_test_msix),
+	KUNIT_CASE(idxd_ims_test_fault_slab),
 	{ }
 };
 
