@@ -24,7 +24,7 @@ ims_only="edu_ims.ims_only=0000:00:11.0"
 # run LOG CMD [ARG...]: a kunit.py command, whose results count
 passed=0 failed=0 bad=0
 run() {
-	local log=$1 status summary p f c k
+	local log=$1 status summary p f c k e
 	shift
 	(cd "$tree" && "${kunit[@]}" "$@" "${common[@]}" --timeout=900 \
 		--raw_output=all) > "$log" 2>&1
@@ -37,11 +37,18 @@ run() {
 	f=$(sed -n 's/.*failed: \([0-9]*\).*/\1/p' <<<"$summary")
 	c=$(sed -n 's/.*crashed: \([0-9]*\).*/\1/p' <<<"$summary")
 	k=$(sed -n 's/.*skipped: \([0-9]*\).*/\1/p' <<<"$summary")
+	e=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' <<<"$summary")
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0} + ${c:-0}))
 	# Every case has what it needs in these machines: a skip is a failure
 	if [ "${k:-0}" -ne 0 ]; then
 		echo "kunit: $k tests skipped, see $log"
+		bad=1
+	fi
+	# A parse error (a missing result line, no tests run) is a failure
+	if [ "${e:-0}" -ne 0 ]; then
+		echo "kunit: $e errors parsing the results, see ${log%.log}.parsed"
+		failed=$((failed + e))
 		bad=1
 	fi
 	if [ -z "$summary" ] || [ "$status" -ne 0 ]; then

@@ -249,8 +249,10 @@ static unsigned int mtt_count_irqs(void)
 {
 	unsigned int irq, n = 0;
 
+	rcu_read_lock();
 	for (irq = 0; irq < nr_irqs; irq++)
 		n += !!irq_to_desc(irq);
+	rcu_read_unlock();
 	return n;
 }
 

@@ -86,12 +86,13 @@ bool kunit_failslab_enable(struct kunit *test)
 	fs = kzalloc(sizeof(*fs), GFP_KERNEL);
 	if (!res || !fs)
 		goto fail;
-	res->should_kfree = true;
 	fs->ignore_wait = ignore_wait;
 	fs->saved = READ_ONCE(*ignore_wait);
 	if (kunit_add_named_resource(test, NULL, kunit_failslab_restore,
 				     res, "failslab", fs))
 		goto fail;
+	/* Adding the resource clears it: KUnit frees it at the end */
+	res->should_kfree = true;
 	WRITE_ONCE(*ignore_wait, false);
 	return true;
 

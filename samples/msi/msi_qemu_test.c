@@ -545,8 +545,10 @@ static void edu_fault_snapshot(struct edu_fault *f, struct edu_fault_snap *s)
 		    edu_test_slot_msg(f->edu, i).address_lo)
 			s->live_slots++;
 	}
+	rcu_read_lock();
 	for (i = 0; i < nr_irqs; i++)
 		s->irqs += !!irq_get_irq_data(i);
+	rcu_read_unlock();
 	s->virq = f->edu->entries[EDU_FAULT_INDEX].virq;
 }
 

@@ -46,6 +46,7 @@ struct sim_snap {
 	unsigned int	descs;
 	unsigned int	live_slots;
 	unsigned int	irqs;
+	int		handles;
 	int		vector;
 	int		int_handle;
 	ioasid_t	pasid;
@@ -59,6 +60,8 @@ struct idxd_sim {
 	/* The model's state, changed by the model thread only */
 	u32				log[SIM_LOG_SIZE];
 	unsigned int			nlog;
+	/* Interrupt handles given out and not released */
+	int				handles;
 	/* Set by the tests */
 	unsigned int			generation;
 	bool				refuse_handles;
@@ -98,12 +101,15 @@ static void sim_execute(struct idxd_sim *sim, u32 bits)
 
 	switch (cmd.cmd) {
 	case IDXD_CMD_REQUEST_INT_HANDLE:
-		if (READ_ONCE(sim->refuse_handles))
+		if (READ_ONCE(sim->refuse_handles)) {
 			status = IDXD_CMDSTS_ERR_NO_HANDLE;
-		else
+		} else {
 			status = sim_handle(sim, index) << IDXD_CMDSTS_RES_SHIFT;
+			WRITE_ONCE(sim->handles, sim->handles + 1);
+		}
 		break;
 	case IDXD_CMD_RELEASE_INT_HANDLE:
+		WRITE_ONCE(sim->handles, sim->handles - 1);
 		break;
 	default:
 		status = IDXD_CMDSTS_INVAL_CMD;
@@ -645,8 +651,9 @@ static void idxd_ims_test_revoke(struct kunit *test)
  * the IMS array table which probe creates (idxd_ims_setup()), and a
  * work queue's interrupt setup: its IMS entry, its threaded handler and
  * its interrupt handle. A failed call must leave the device's tables,
- * their entries, the IMS array, the work queue's interrupt entry and
- * the irq descriptors as they were.
+ * their entries, the IMS array, the interrupt handles the device gave
+ * out, the work queue's interrupt entry and the irq descriptors as they
+ * were.
  */
 #define SIM_FAULT_WQ	1
 
@@ -673,8 +680,11 @@ static void sim_snapshot(struct idxd_sim *sim, struct sim_snap *s)
 		    sim_slot(sim, i, SLOT_ADDR_LO))
 			s->live_slots++;
 	}
+	rcu_read_lock();
 	for (i = 0; i < nr_irqs; i++)
 		s->irqs += !!irq_get_irq_data(i);
+	rcu_read_unlock();
+	s->handles = READ_ONCE(sim->handles);
 	s->vector = ie->vector;
 	s->int_handle = ie->int_handle;
 	s->pasid = ie->pasid;
@@ -697,6 +707,7 @@ static void sim_fault_check(struct kunit *test, const char *name, unsigned int s
 	KUNIT_EXPECT_EQ_MSG(test, b.descs, a->descs, "%s, site %u", name, site);
 	KUNIT_EXPECT_EQ_MSG(test, b.live_slots, a->live_slots, "%s, site %u", name, site);
 	KUNIT_EXPECT_EQ_MSG(test, b.irqs, a->irqs, "%s, site %u", name, site);
+	KUNIT_EXPECT_EQ_MSG(test, b.handles, a->handles, "%s, site %u", name, site);
 	KUNIT_EXPECT_EQ_MSG(test, b.vector, a->vector, "%s, site %u", name, site);
 	KUNIT_EXPECT_EQ_MSG(test, b.int_handle, a->int_handle, "%s, site %u", name, site);
 	KUNIT_EXPECT_EQ_MSG(test, b.pasid, a->pasid, "%s, site %u", name, site);
