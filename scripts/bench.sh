@@ -13,6 +13,12 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/base.sh
+. "$top/scripts/base.sh"
+# shellcheck source=scripts/lib/qemu.sh
+. "$top/scripts/lib/qemu.sh"
+# shellcheck source=scripts/lib/reports.sh
+. "$top/scripts/lib/reports.sh"
 tree=$(cd "$1" && pwd)
 mkdir -p "$2"
 out=$(cd "$2" && pwd)
@@ -48,29 +54,22 @@ build() {
 
 # boot OBJ LOG: the kernel with an initramfs which loads the module
 boot() {
-	local obj=$1 log=$2 root
-	root=$(mktemp -d)
-	mkdir -p "$root"/{bin,dev,proc,sys,bench}
-	cp /bin/busybox "$root/bin/busybox"
-	install -m 755 "$top/bench/init" "$root/init"
-	cp "$obj"/bench-module/*.ko "$root/bench/"
-	(cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) \
-		> "$obj/initramfs.cpio"
-	rm -rf "$root"
+	local obj=$1 log=$2
+	"$top/scripts/initramfs.sh" "$obj/initramfs.cpio" "$top/bench/init" \
+		"$obj"/bench-module/*.ko
 	echo "bench: booting $obj"
-	timeout 1800 qemu-system-x86_64 -nodefaults -accel tcg,thread=multi \
-		-m 2048 -smp 2 -bios qboot.rom \
+	# shellcheck disable=SC2086 # a word list
+	timeout 1800 $qemu_cmd -accel tcg,thread=multi -m 2048 -smp 2 -bios qboot.rom \
 		-kernel "$obj/arch/x86/boot/bzImage" -initrd "$obj/initramfs.cpio" \
 		-append "console=ttyS0 rdinit=/init panic=-1" \
-		-device virtio-rng-pci,vectors=64 \
-		-no-reboot -nographic -serial stdio < /dev/null > "$log" 2>&1 || true
+		-device virtio-rng-pci,vectors=64 < /dev/null > "$log" 2>&1 || true
 	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
 	if ! grep -q 'msi-bench: done' "$log" || ! grep -q 'msi-bench: end' "$log"; then
 		echo "bench: the boot of $obj did not complete, see $log"
 		tail -n 30 "$log"
 		return 1
 	fi
-	if grep -E 'msi-bench: .*(failed|insmod|rmmod)|BUG:|WARNING:|Oops|Call Trace:|rcu: INFO|detected stall' "$log"; then
+	if grep -E "msi-bench: .*(failed|insmod|rmmod)|Call Trace:|$reports" "$log"; then
 		echo "bench: the benchmark failed or the kernel reported, see $log"
 		return 1
 	fi

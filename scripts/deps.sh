@@ -1,13 +1,19 @@
 #!/bin/bash
 # Install what building, checking and booting the series needs, from
-# Debian's archive. Does nothing when everything is there already.
+# Debian's archive: the base at exactly the version scripts/base.sh pins,
+# and the tools. Does nothing when everything is there already.
 set -euo pipefail
 
-# python3-ply, python3-git: checkpatch's SPDX check; sparse: make C=1; gcc-aarch64-linux-gnu: the arm64-only callers;
-# qemu-system-x86: boots the test kernel; busybox-static: its initramfs;
-# python3-sphinx, python3-sphinx-rtd-theme: make htmldocs; gnuplot-nox: make bench's plot
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/base.sh
+. "$top/scripts/base.sh"
+
+# python3-ply, python3-git: checkpatch's SPDX check; sparse: make C=1;
+# gcc-aarch64-linux-gnu: the arm64-only callers; qemu-system-x86: boots
+# the test kernels; busybox-static: their initramfs; python3-sphinx,
+# python3-sphinx-rtd-theme: make htmldocs; gnuplot-nox: make bench's
+# plot; debootstrap: make fresh's new machine
 pkgs=(
-	linux-source-6.1
 	build-essential bc bison flex libelf-dev libssl-dev dwarves
 	python3 python3-ply python3-git git rsync cpio kmod xz-utils
 	sparse
@@ -16,6 +22,7 @@ pkgs=(
 	busybox-static
 	python3-sphinx python3-sphinx-rtd-theme
 	gnuplot-nox
+	debootstrap
 )
 
 missing=()
@@ -23,10 +30,19 @@ for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing+=("$p")
 done
+installed=$(dpkg-query -W -f='${Status} ${Version}' "$base_package" 2>/dev/null |
+	sed -n 's/^install ok installed //p')
+[ "$installed" = "$base_version" ] || missing+=("$base_package=$base_version")
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "deps: installing ${missing[*]}"
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 $sudo apt-get update -q
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+served=$(apt-cache madison "$base_package" | awk '{ print $3 }' | paste -sd ' ' -)
+if ! grep -q -w -F -e "$base_version" <<<"$served"; then
+	echo "deps: $base_package $base_version is not served; served: ${served:-none}" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends \
+	--allow-downgrades "${missing[@]}"

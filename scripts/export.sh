@@ -9,6 +9,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/base.sh
+. "$top/scripts/base.sh"
 tree=$(cd "${1:-$top/build/linux}" && pwd)
 dest=${2:-$top}
 mkdir -p "$dest"

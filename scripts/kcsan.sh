@@ -24,12 +24,12 @@ kunitconfig=$obj/msi-tables-kcsan.kunitconfig
 
 log=$obj/kunit-kcsan.log
 echo "kcsan: building $tree, booting the plain machine"
-run "$log" run --jobs="$(nproc)" --qemu_args="$devices" \
-	--kernel_args=ims_unremapped --kernel_args="$ims_only"
+run "$log" run --jobs="$(nproc)" --qemu_args="$qemu_kunit" \
+	--kernel_args=ims_unremapped --kernel_args="$qemu_ims_only"
 expect "$log" "KCSAN enabled" 'kcsan: enabled early'
 expect "$log" "KCSAN selftest" 'kcsan: selftest: ([0-9]+)/\1 tests passed'
 grep -a -o -E 'stress: [0-9]+ rounds, .*lookups' "$log" | sed 's/^/kcsan: /'
-scan_reports "$log"
+scan "$log"
 
 echo "$passed $failed" > "$obj/kunit.counts"
 echo "kcsan: $passed passed, $failed failed"

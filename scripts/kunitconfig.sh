@@ -1,18 +1,19 @@
 #!/bin/bash
-# The test kernel's kunitconfig: the tree's kernel/irq/.kunitconfig and
-# Kconfig.fragment, each option once. With "kcsan", the KCSAN kernel's:
-# Kconfig.kcsan's options in place of those.
+# The test kernel's kunitconfig: the tree's kernel/irq/.kunitconfig with
+# Kconfig.fragment merged onto it by the kernel's merge_config.sh (a later
+# value of an option wins). With "kcsan", the KCSAN kernel's:
+# Kconfig.kcsan's options merged on top.
 # usage: kunitconfig.sh TREE OUTPUT [kcsan]
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-files=("$1/kernel/irq/.kunitconfig" "$top/Kconfig.fragment")
+tree=$1 out=$2
+files=("$tree/kernel/irq/.kunitconfig" "$top/Kconfig.fragment")
+# merge_config.sh would create a missing first file
+[ -f "${files[0]}" ] || { echo "kunitconfig: ${files[0]} missing" >&2; exit 1; }
 [ "${3:-}" = kcsan ] && files+=("$top/Kconfig.kcsan")
-# The last line of an option wins, in the place of its first
-cat "${files[@]}" | awk '
-	/^CONFIG_[A-Za-z0-9_]+=/ { name = $0; sub(/=.*/, "", name) }
-	/^# CONFIG_[A-Za-z0-9_]+ is not set/ { name = $2 }
-	!/^CONFIG_|^# CONFIG_[A-Za-z0-9_]+ is not set/ { next }
-	!(name in line) { order[n++] = name }
-	{ line[name] = $0 }
-	END { for (i = 0; i < n; i++) print line[order[i]] }' > "$2"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$tree/scripts/kconfig/merge_config.sh" -m -O "$tmp" "${files[@]}" > "$tmp/merge.log" ||
+	{ cat "$tmp/merge.log"; exit 1; }
+mv "$tmp/.config" "$out"

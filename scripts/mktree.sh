@@ -1,7 +1,7 @@
 #!/bin/bash
-# Build the kernel work tree: Debian's linux-source-6.1 as one base commit,
-# then the series applied with git am from one mailbox, one commit per
-# patch.
+# Build the kernel work tree: the base tarball (scripts/base.sh) as one
+# base commit, then the series applied with git am from one mailbox, one
+# commit per patch.
 #
 # usage: mktree.sh DIR [SERIES_DIR]
 #   DIR        the kernel tree to create (must not exist)
@@ -9,27 +9,19 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/base.sh
+. "$top/scripts/base.sh"
 dir=$1
 series=${2:-$top/series}
-tarball=/usr/src/linux-source-6.1.tar.xz
-
-# A fixed identity and date make the base commit's id the same on every
-# machine, so the series' base-commit trailer does not change.
-export GIT_AUTHOR_NAME="Debian linux-source-6.1"
-export GIT_AUTHOR_EMAIL="linux-source@packages.debian.org"
-export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z"
-export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME
-export GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
-export GIT_COMMITTER_DATE=$GIT_AUTHOR_DATE
 
 [ -e "$dir" ] && { echo "mktree: $dir exists" >&2; exit 1; }
-[ -f "$tarball" ] || { echo "mktree: $tarball missing (make deps)" >&2; exit 1; }
+[ -f "$base_tarball" ] || { echo "mktree: $base_tarball missing (make deps)" >&2; exit 1; }
 
 tmp=$dir.unpack
 rm -rf "$tmp"
 mkdir -p "$tmp"
-tar -C "$tmp" -xf "$tarball"
-mv "$tmp/linux-source-6.1" "$dir"
+tar -C "$tmp" -xf "$base_tarball"
+mv "$tmp/$base_topdir" "$dir"
 rmdir "$tmp"
 
 cd "$dir"
@@ -40,17 +32,17 @@ sed -i '${/^#$/d}' .gitignore
 git init -q -b main
 git config core.autocrlf false
 git config gc.auto 0
+# The tree's own identity, for the fixup commits made in it by hand
+git config user.name "$project_name"
+git config user.email "$project_email"
 git add -A
-git commit -q -m "Linux $(make -s kernelversion) (Debian linux-source-6.1)"
+# A fixed identity and date make the base commit's id the same on every
+# machine, so the series' base-commit trailer does not change.
+GIT_AUTHOR_NAME="Debian $base_package" GIT_AUTHOR_EMAIL=linux-source@packages.debian.org \
+GIT_COMMITTER_NAME="Debian $base_package" GIT_COMMITTER_EMAIL=linux-source@packages.debian.org \
+GIT_AUTHOR_DATE=2000-01-01T00:00:00Z GIT_COMMITTER_DATE=2000-01-01T00:00:00Z \
+	git commit -q -m "Linux $(make -s kernelversion) (Debian $base_package)"
 git tag base
-
-top_author=$(git -C "$top" config user.name || true)
-top_email=$(git -C "$top" config user.email || true)
-[ -n "$top_author" ] && git config user.name "$top_author"
-[ -n "$top_email" ] && git config user.email "$top_email"
-
-unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE
-unset GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_COMMITTER_DATE
 
 shopt -s nullglob
 patches=()

@@ -19,6 +19,10 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib/qemu.sh
+. "$top/scripts/lib/qemu.sh"
+# shellcheck source=scripts/lib/reports.sh
+. "$top/scripts/lib/reports.sh"
 tree=$(cd "$1" && pwd)
 mkdir -p "$2"
 obj=$(cd "$2" && pwd)
@@ -56,13 +60,14 @@ mkfifo "$mon.in" "$mon.out" || exit 1
 exec 3<> "$mon.in" 4<> "$mon.out"
 cat <&4 > "$mon.log" &
 reader=$!
-timeout $((600 + 15 * cycles)) qemu-system-x86_64 -nodefaults -machine q35 -m 1024 -smp 2 \
+# shellcheck disable=SC2086 # a word list
+timeout $((600 + 15 * cycles)) $qemu_cmd -machine q35 -m 1024 -smp 2 \
 	-kernel "$obj/arch/x86/boot/bzImage" -initrd "$obj/removal.cpio" \
 	-append "console=ttyS0 rdinit=/init panic=-1 kunit.enable=0 ims_unremapped edu_ims.keep_firing=1 msi_tables.cycles=$cycles" \
 	-device pcie-root-port,id=rp0,chassis=1,slot=1 \
-	-device edu,dma_mask=0xffffffff,bus=rp0,id=edu0 \
+	-device "$qemu_edu,bus=rp0,id=edu0" \
 	-chardev pipe,id=mon0,path="$mon" -mon chardev=mon0,mode=readline \
-	-no-reboot -nographic -serial stdio < /dev/null > "$log" 2>&1 &
+	< /dev/null > "$log" 2>&1 &
 qemu=$!
 unplugged=0
 while kill -0 $qemu 2> /dev/null; do
@@ -86,12 +91,7 @@ if [ $status -ne 0 ] || ! grep -a -q 'msi-tables: removal: done' "$log"; then
 fi
 grep -a -q "msi-tables: removal: passed: unbind/bind $cycles, remove/rescan $cycles, hot-unplug 1" "$log" ||
 	bad=1
-reports='BUG:|WARNING:|INFO: (possible|task|trying)|Kernel panic|Oops|general protection|kmemleak: [0-9]+ new suspected|UBSAN:|KCSAN:|No irq handler|nobody cared|detected stall'
-if grep -a -q -E "$reports" "$log"; then
-	echo "removal: kernel reports in $log:"
-	grep -a -E -A 12 "$reports" "$log" | head -n 60
-	bad=1
-fi
+scan_reports "$log" || bad=1
 if [ $bad -eq 0 ]; then
 	echo "removal: passed in $SECONDS s"
 else

@@ -1,0 +1,23 @@
+#!/bin/bash
+# Stage base-build: the base, built as every patch is built after it:
+# the x86_64 test kernel and the arm64 objects, W=1 C=1. Its warnings
+# are the baseline of patch-builds, and its kernel boots in base-boot.
+. "$top/scripts/check/lib.sh"
+. "$top/scripts/check/build-lib.sh"
+needs apply
+trap 'at "$(cat "$work/tip")"' EXIT
+
+mkdir -p "$obj" "$arm"
+make -s -C "$tree" O="$arm" "${cross[@]}" defconfig
+# NTB/msi (converted by the series) is not in arm64's defconfig
+printf '%s\n' CONFIG_NTB=y CONFIG_NTB_MSI=y >> "$arm/.config"
+make -s -C "$tree" O="$arm" "${cross[@]}" olddefconfig
+if ! build_at base base; then
+	tail -n 30 "$work/base.x86_64.log" "$work/base.arm64.log"
+	say "the base does not build"
+	exit 1
+fi
+for a in x86_64 arm64; do
+	"$top/scripts/buildwarn.py" keys "$tree" "$work/base.$a.log" > "$work/base.$a.keys"
+done
+say "base builds ($(wc -l < "$work/base.x86_64.keys") x86_64 and $(wc -l < "$work/base.arm64.keys") arm64 warnings to compare against)"

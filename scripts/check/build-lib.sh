@@ -1,0 +1,48 @@
+# shellcheck shell=bash
+# Sourced by the stages base-build and patch-builds: how one revision of
+# the tree is built, W=1 C=1 (sparse), for x86_64 (the test kernel) and
+# arm64 (the objects of the series' .c files).
+
+# The test kernel's configuration, as kunit.py makes it: the tip's
+# kunitconfig (apply saved it) and the QEMU x86_64 console options, made
+# whole by olddefconfig. Every revision is built with the tip's options
+# (olddefconfig drops those it does not have yet), so that the builds
+# differ by the patches only.
+write_config() {
+	{
+		cat "$work/tip.kunitconfig"
+		echo CONFIG_SERIAL_8250=y
+		echo CONFIG_SERIAL_8250_CONSOLE=y
+	} > "$obj/.config"
+	make -s -C "$tree" ARCH=x86_64 O="$obj" olddefconfig
+}
+
+# arm64: the objects of every .c file the series touches (which are
+# objects of their own: some .c files are #included by others)
+arm_objs=()
+for f in $(git -C "$tree" diff --name-only base "$(cat "$work/tip")" -- '*.c'); do
+	o=$(basename "${f%.c}.o")
+	case $f in
+	*_test.c) continue ;;	# built in the test kernel only
+	arch/arm64/*) ;;
+	arch/*) continue ;;	# another architecture's code
+	drivers/dma/idxd/*) continue ;;	# INTEL_IDXD depends on X86_64
+	esac
+	grep -q -w -F "$o" "$tree/$(dirname "$f")/Makefile" && arm_objs+=("${f%.c}.o")
+done
+cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+
+# build_at REV NAME: build REV, logs in $work/NAME.{x86_64,arm64}.log
+build_at() {
+	local rev=$1 name=$2 status=0 objs=() o
+	at "$rev"
+	write_config
+	make -C "$tree" O="$obj" ARCH=x86_64 W=1 C=1 -j"$jobs" > "$work/$name.x86_64.log" 2>&1 ||
+		status=1
+	for o in "${arm_objs[@]}"; do
+		[ -e "$tree/${o%.o}.c" ] && objs+=("$o")
+	done
+	make -C "$tree" O="$arm" "${cross[@]}" W=1 C=1 -j"$jobs" "${objs[@]}" \
+		> "$work/$name.arm64.log" 2>&1 || status=1
+	return $status
+}

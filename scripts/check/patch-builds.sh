@@ -1,0 +1,31 @@
+#!/bin/bash
+# Stage patch-builds: each patch builds on its own, x86_64 and arm64,
+# W=1 C=1, with no warning the base build does not have.
+. "$top/scripts/check/lib.sh"
+. "$top/scripts/check/build-lib.sh"
+needs base-build
+trap 'at "$(cat "$work/tip")"' EXIT
+
+bad=0 n=0
+for c in $(git -C "$tree" rev-list --reverse base..HEAD); do
+	n=$((n + 1))
+	subject=$(git -C "$tree" log -1 --format=%s "$c")
+	if ! build_at "$c" "patch$n"; then
+		grep -a -E 'error|Error' "$work/patch$n.x86_64.log" "$work/patch$n.arm64.log" | head -n 20
+		say "patch $n ($subject) does not build"
+		bad=1
+		continue
+	fi
+	new=0
+	for a in x86_64 arm64; do
+		"$top/scripts/buildwarn.py" new "$tree" "$work/patch$n.$a.log" \
+			"$work/base.$a.keys" || new=1
+	done
+	if [ $new -ne 0 ]; then
+		say "patch $n ($subject) adds warnings"
+		bad=1
+	else
+		say "patch $n builds clean: $subject"
+	fi
+done
+exit $bad

@@ -1,0 +1,28 @@
+# shellcheck shell=bash
+# The QEMU machines of the test boots, one copy of each device line.
+# Sourced by the scripts that boot a kernel; the values are word lists
+# for kunit.py's --qemu_args or for an unquoted qemu-system command.
+
+# QEMU's edu device (PCI 1234:11e8), whose DMA engine can reach the
+# 32-bit MSI address: the sample driver's IMS store fires through it.
+# Placed with ",addr=..." or ",bus=...".
+qemu_edu="edu,dma_mask=0xffffffff"
+# The test machines' two edu devices: the second one is in the sample
+# driver's IMS only mode (its kernel argument is qemu_ims_only).
+qemu_edus="-device $qemu_edu,addr=0x10 -device $qemu_edu,addr=0x11"
+qemu_ims_only="edu_ims.ims_only=0000:00:11.0"
+# An NVMe controller (MSI-X) on a null block device
+qemu_nvme="-blockdev driver=null-co,node-name=nvm0,size=67108864 \
+-device nvme,serial=msitables,drive=nvm0,addr=0x12"
+# The KUnit machine: 2 CPUs, the edu devices and the NVMe controller
+qemu_kunit="-smp 2 $qemu_edus $qemu_nvme"
+# q35 with an Intel IOMMU which remaps interrupts
+qemu_intremap="-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on"
+# The devices of the regression boots, which in-tree drivers take: NVMe
+# (MSI-X), AHCI (MSI), virtio-net and e1000e (MSI-X)
+qemu_regression="$qemu_nvme -device ahci \
+-netdev user,id=net0 -device virtio-net-pci,netdev=net0 \
+-netdev user,id=net1 -device e1000e,netdev=net1"
+# What every boot of our own (not kunit.py's) starts with: TCG, which is
+# QEMU's default here, no default devices, the serial console on stdout
+qemu_cmd="qemu-system-x86_64 -nodefaults -no-reboot -nographic -serial stdio"
