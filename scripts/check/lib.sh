@@ -9,6 +9,9 @@
 # $work/stages/NAME, so that a later stage can say what it needs.
 set -uo pipefail
 
+# shellcheck source=scripts/base.sh
+. "$top/scripts/base.sh"
+
 say() { echo "check: $*"; }
 
 # needs STAGE...: end this stage, failed, unless every STAGE passed
