@@ -30,8 +30,9 @@ for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing+=("$p")
 done
+# dpkg-query fails for a package it has never seen (a new machine)
 installed=$(dpkg-query -W -f='${Status} ${Version}' "$base_package" 2>/dev/null |
-	sed -n 's/^install ok installed //p')
+	sed -n 's/^install ok installed //p' || true)
 [ "$installed" = "$base_version" ] || missing+=("$base_package=$base_version")
 [ ${#missing[@]} -eq 0 ] && exit 0
 
