@@ -29,7 +29,8 @@ unmount
 rm -rf "$root"
 
 # The mirror this machine's apt uses for bookworm
-mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+# (either file may be missing: cat's status does not count)
+mirror=$({ cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } |
 	awk '/^deb .* bookworm / { print $2; exit }
 	     /^URIs:/ { uri = $2 } /^Suites:.* bookworm( |$)/ && uri { print uri; exit }')
 echo "fresh: debootstrap bookworm from ${mirror:?no bookworm mirror in the apt sources} into $root"
