@@ -40,7 +40,8 @@ sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 $sudo apt-get update -q
 served=$(apt-cache madison "$base_package" | awk '{ print $3 }' | paste -sd ' ' -)
-if ! grep -q -w -F -e "$base_version" <<<"$served"; then
+# The exact version, not one which merely starts with it (6.1.192-2.1)
+if ! grep -q -x -F -e "$base_version" < <(tr ' ' '\n' <<<"$served"); then
 	echo "deps: $base_package $base_version is not served; served: ${served:-none}" >&2
 	exit 1
 fi

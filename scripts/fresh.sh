@@ -9,6 +9,9 @@
 # usage: fresh.sh DIR (the root is made anew in DIR/root)
 set -euo pipefail
 
+# debootstrap, mount and chroot need root
+[ "$(id -u)" -eq 0 ] || exec sudo -- "$0" "$@"
+
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/base.sh
 . "$top/scripts/base.sh"
@@ -26,12 +29,13 @@ unmount() {
 }
 trap unmount EXIT
 unmount
-rm -rf "$root"
+# Never into a host file system which a failed unmount left bound
+rm -rf --one-file-system "$root"
 
 # The mirror this machine's apt uses for bookworm
 # (either file may be missing: cat's status does not count)
 mirror=$({ cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } |
-	awk '/^deb .* bookworm / { print $2; exit }
+	awk '/^deb .* bookworm / { sub(/^deb +(\[[^]]*\] +)?/, ""); print $1; exit }
 	     /^URIs:/ { uri = $2 } /^Suites:.* bookworm( |$)/ && uri { print uri; exit }')
 echo "fresh: debootstrap bookworm from ${mirror:?no bookworm mirror in the apt sources} into $root"
 debootstrap --variant=minbase --include=git,make,ca-certificates bookworm "$root" "$mirror" \
@@ -45,10 +49,15 @@ done
 for f in /etc/apt/apt.conf.d/*; do
 	grep -q '^Acquire::' "$f" 2>/dev/null && cp "$f" "$root$f"
 done
+# and the keys those sources are signed with
+for d in /etc/apt/keyrings /etc/apt/trusted.gpg.d; do
+	[ -d "$d" ] && mkdir -p "$root$d" && cp -a "$d/." "$root$d/"
+done
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 
 mkdir -p "$root/work"
-git clone -q "$top" "$root/work/main"
+# The clone runs as root, perhaps of another user's repository
+git -c safe.directory="$top" clone -q "$top" "$root/work/main"
 [ -d "$top/../shared" ] && cp -a "$top/../shared" "$root/work/shared"
 
 mount -t proc proc "$root/proc"
