@@ -44,13 +44,16 @@ for s in "${stages[@]}"; do
 	name=${s%%:*}
 	echo
 	echo "=== check: ${s#*: }"
+	t0=$(date +%s)
 	if bash "$top/scripts/check/$name.sh"; then
-		echo passed > "$work/stages/$name"
+		result=passed
 	else
-		echo failed > "$work/stages/$name"
+		result=failed
 		failed_stages+=("$name")
 		say "FAILED: $name"
 	fi
+	echo "$result" > "$work/stages/$name"
+	say "stage $name $result in $(( $(date +%s) - t0 )) s"
 done
 
 passed=0 failed=0

@@ -32,12 +32,14 @@ for f in $(git -C "$tree" diff --name-only base "$(cat "$work/tip")" -- '*.c'); 
 done
 cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 
-# build_at REV NAME: build REV, logs in $work/NAME.{x86_64,arm64}.log
+# build_at REV NAME [TARGET]: build REV (x86_64: TARGET, default all),
+# logs in $work/NAME.{x86_64,arm64}.log
 build_at() {
-	local rev=$1 name=$2 status=0 objs=() o
+	local rev=$1 name=$2 target=${3:-all} status=0 objs=() o
 	at "$rev"
 	write_config
-	make -C "$tree" O="$obj" ARCH=x86_64 W=1 C=1 -j"$jobs" > "$work/$name.x86_64.log" 2>&1 ||
+	make -C "$tree" O="$obj" ARCH=x86_64 W=1 C=1 -j"$jobs" "$target" \
+		> "$work/$name.x86_64.log" 2>&1 ||
 		status=1
 	for o in "${arm_objs[@]}"; do
 		[ -e "$tree/${o%.o}.c" ] && objs+=("$o")

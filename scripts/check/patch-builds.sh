@@ -1,16 +1,28 @@
 #!/bin/bash
 # Stage patch-builds: each patch builds on its own, x86_64 and arm64,
-# W=1 C=1, with no warning the base build does not have.
+# W=1 C=1, with no warning the base build does not have. A patch that
+# changes only files no build reads (Documentation/, MAINTAINERS) is
+# not built again; patches before the tip build vmlinux, which has
+# every object, and the tip the bzImage the kunit stage boots.
 . "$top/scripts/check/lib.sh"
 . "$top/scripts/check/build-lib.sh"
 needs base-build
 trap 'at "$(cat "$work/tip")"' EXIT
 
+tip=$(cat "$work/tip")
 bad=0 n=0
-for c in $(git -C "$tree" rev-list --reverse base..HEAD); do
+for c in $(git -C "$tree" rev-list --reverse base.."$tip"); do
 	n=$((n + 1))
 	subject=$(git -C "$tree" log -1 --format=%s "$c")
-	if ! build_at "$c" "patch$n"; then
+	read_by_build=$(git -C "$tree" diff --name-only "$c^" "$c" |
+		grep -v -E '^(Documentation/|MAINTAINERS$)')
+	if [ "$c" != "$tip" ] && [ -z "$read_by_build" ]; then
+		say "patch $n changes no file the build reads: $subject"
+		continue
+	fi
+	target=vmlinux
+	[ "$c" = "$tip" ] && target=all
+	if ! build_at "$c" "patch$n" "$target"; then
 		grep -a -E 'error|Error' "$work/patch$n.x86_64.log" "$work/patch$n.arm64.log" | head -n 20
 		say "patch $n ($subject) does not build"
 		bad=1
