@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 work=$top/build/check
 export top work
 export tree=$work/linux obj=$work/x86_64 arm=$work/arm64 \
-	mod=$work/modules kcsan=$work/kcsan jobs=$(nproc)
+	mod=$work/modules kcsan=$work/kcsan jobs=$(($(nproc) + 1))
 # shellcheck source=scripts/check/lib.sh
 . "$top/scripts/check/lib.sh"
 

@@ -24,7 +24,7 @@ kunitconfig=$obj/msi-tables-kcsan.kunitconfig
 
 log=$obj/kunit-kcsan.log
 echo "kcsan: building $tree, booting the plain machine"
-run "$log" run --jobs="$(nproc)" --qemu_args="$qemu_kunit" \
+run "$log" run --jobs="$(($(nproc) + 1))" --qemu_args="$qemu_kunit" \
 	--kernel_args=ims_unremapped --kernel_args="$qemu_ims_only"
 expect "$log" "KCSAN enabled" 'kcsan: enabled early'
 expect "$log" "KCSAN selftest" 'kcsan: selftest: ([0-9]+)/\1 tests passed'

@@ -25,7 +25,7 @@ kunitconfig=$obj/msi-tables.kunitconfig
 . "$top/scripts/kunit-lib.sh"
 
 echo "kunit: building $tree, booting the plain machine"
-run "$obj/kunit.log" run --jobs="$(nproc)" --qemu_args="$qemu_kunit" \
+run "$obj/kunit.log" run --jobs="$(($(nproc) + 1))" --qemu_args="$qemu_kunit" \
 	--kernel_args=ims_unremapped --kernel_args="$qemu_ims_only"
 expect "$obj/kunit.log" "plain: IMS parent" 'parent of the IMS table: [A-Z0-9-]+ \(remapped: no\)'
 expect "$obj/kunit.log" "plain: IMS only" 'IMS only: entry 0 irq [0-9]+: fired 1, handled 1'

@@ -2,10 +2,12 @@
 # Stage base-build: the base, built as every patch is built after it:
 # the x86_64 test kernel and the arm64 objects, W=1 C=1. Its warnings
 # are the baseline of patch-builds, and its kernel boots in base-boot.
+# The tree stays at the base: patch-builds goes on from there, as a
+# checkout of the tip in between would make every file the series
+# changes newer than its object, and the first patch would rebuild them.
 . "$top/scripts/check/lib.sh"
 . "$top/scripts/check/build-lib.sh"
 needs apply
-trap 'at "$(cat "$work/tip")"' EXIT
 
 mkdir -p "$obj" "$arm"
 make -s -C "$tree" O="$arm" "${cross[@]}" defconfig

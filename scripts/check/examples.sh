@@ -7,6 +7,7 @@
 # here so that a change of the series' API cannot break it unnoticed.
 . "$top/scripts/check/lib.sh"
 needs modules
+at_tip
 
 bad=0
 ex=$work/examples

@@ -4,5 +4,6 @@
 # make check's last line.
 . "$top/scripts/check/lib.sh"
 needs apply
+at_tip
 
 "$top/scripts/kcsan.sh" "$tree" "$kcsan" W=1

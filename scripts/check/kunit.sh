@@ -4,5 +4,6 @@
 # Its counts go into make check's last line.
 . "$top/scripts/check/lib.sh"
 needs apply
+at_tip
 
 "$top/scripts/kunit.sh" "$tree" "$obj" W=1

@@ -9,6 +9,7 @@
 # built a second time here. The stage examples builds against it.
 . "$top/scripts/check/lib.sh"
 needs base-build
+at_tip
 
 mkdir -p "$mod"
 if ! {
