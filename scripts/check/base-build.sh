@@ -19,6 +19,7 @@ if ! build_at base base; then
 	say "the base does not build"
 	exit 1
 fi
+undefined_at base
 for a in x86_64 arm64; do
 	"$top/scripts/buildwarn.py" keys "$tree" "$work/base.$a.log" > "$work/base.$a.keys"
 done

@@ -32,6 +32,13 @@ for f in $(git -C "$tree" diff --name-only base "$(cat "$work/tip")" -- '*.c'); 
 done
 cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 
+# undefined_at NAME: the symbols vmlinux.o leaves to the final link, in
+# $work/NAME.undefined. A symbol which is in no object of the kernel is
+# one the linker script does not provide either: the link would fail.
+undefined_at() {
+	nm -u "$obj/vmlinux.o" | awk '{ print $NF }' | sort -u > "$work/$1.undefined"
+}
+
 # build_at REV NAME [TARGET]: build REV (x86_64: TARGET, default all),
 # logs in $work/NAME.{x86_64,arm64}.log
 build_at() {
