@@ -18,9 +18,11 @@ write_config() {
 }
 
 # arm64: the objects of every .c file the series touches (which are
-# objects of their own: some .c files are #included by others)
+# objects of their own: some .c files are #included by others), as the
+# tip's Makefiles have them, whichever revision is checked out
+tip=$(cat "$work/tip")
 arm_objs=()
-for f in $(git -C "$tree" diff --name-only base "$(cat "$work/tip")" -- '*.c'); do
+for f in $(git -C "$tree" diff --name-only base "$tip" -- '*.c'); do
 	o=$(basename "${f%.c}.o")
 	case $f in
 	*_test.c) continue ;;	# built in the test kernel only
@@ -28,7 +30,8 @@ for f in $(git -C "$tree" diff --name-only base "$(cat "$work/tip")" -- '*.c'); 
 	arch/*) continue ;;	# another architecture's code
 	drivers/dma/idxd/*) continue ;;	# INTEL_IDXD depends on X86_64
 	esac
-	grep -q -w -F "$o" "$tree/$(dirname "$f")/Makefile" && arm_objs+=("${f%.c}.o")
+	mk=$(git -C "$tree" show "$tip:$(dirname "$f")/Makefile")
+	grep -q -w -F "$o" <<< "$mk" && arm_objs+=("${f%.c}.o")
 done
 cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 

@@ -23,7 +23,9 @@ for c in $(git -C "$tree" rev-list --reverse base.."$tip"); do
 		say "patch $n changes no file the build reads: $subject"
 		continue
 	fi
-	target=vmlinux.o
+	# vmlinux_o makes vmlinux.o (the target vmlinux.o is also a
+	# single-object target, which make warns about)
+	target=vmlinux_o
 	[ "$c" = "$tip" ] && target=all
 	if ! build_at "$c" "patch$n" "$target"; then
 		grep -a -E 'error|Error' "$work/patch$n.x86_64.log" "$work/patch$n.arm64.log" | head -n 20
