@@ -29,4 +29,6 @@ needs() {
 at() { git -C "$tree" checkout -q "$1"; }
 # at_tip: check out the series' tip, for the stages which test it (the
 # tree is at the base after base-build, whatever came after it)
-at_tip() { at "$(cat "$work/tip")"; }
+at_tip() {
+	at "$(cat "$work/tip")" || { say "FAILED: cannot check out the tip"; exit 1; }
+}

@@ -28,13 +28,19 @@ if ! make -C "$tree" ARCH=x86_64 O="$mod" W=1 C=1 -j"$jobs" > "$work/modules.log
 	exit 1
 fi
 bad=0
-# the series' files and their objects: a compiler or sparse warning
-# names the file, one of modpost an object or a module
-git -C "$tree" diff --name-only base "$(cat "$work/tip")" |
-	sed -e 'p' -e 's/\.c$/.o/' | sort -u > "$work/series.files"
-"$top/scripts/buildwarn.py" keys "$tree" "$work/modules.log" |
-	grep -F -f "$work/series.files" |
-	grep -v -x -F -f "$work/base.x86_64.keys" > "$work/modules.new" || true
+# the series' files and their objects, and the modules built: a compiler
+# or sparse warning names the file, one of modpost an object or a module
+{
+	git -C "$tree" diff --name-only base "$(cat "$work/tip")" |
+		sed -e 'p' -e 's/\.c$/.o/'
+	sed 's/\.ko$/.o/' "$mod/modules.order"
+} | sort -u > "$work/series.files"
+if ! "$top/scripts/buildwarn.py" keys "$tree" "$work/modules.log" > "$work/modules.keys"; then
+	say "cannot read the warnings of the modules build"
+	exit 1
+fi
+grep -F -f "$work/series.files" "$work/modules.keys" |
+	grep -v -x -F -f "$work/base.x86_64.keys" > "$work/modules.new"
 if [ -s "$work/modules.new" ]; then
 	cat "$work/modules.new"
 	say "new warnings in the series' files in the modules configuration"
