@@ -2,11 +2,12 @@
 # Stage modules: the drivers the series converts (IDXD, NTB), the sample
 # driver and the KUnit tests inside them build at the tip as modules of
 # a small x86_64 configuration (tinyconfig with modules.config merged
-# on), W=1 C=1; modpost fails the build if a module uses a symbol that
-# is not exported. A warning in a file the series changes fails the
-# stage unless the base's test kernel, which builds the same files in,
-# has it too: patch-builds compares everything else, so the base is not
-# built a second time here. The stage examples builds against it.
+# on), W=1; modpost fails the build if a module uses a symbol that is
+# not exported. Sparse has seen the same files in patch-builds. A
+# warning in a file the series changes fails the stage unless the base's
+# test kernel, which builds the same files in, has it too: patch-builds
+# compares everything else, so the base is not built a second time
+# here. The stage examples builds against it.
 . "$top/scripts/check/lib.sh"
 needs base-build
 at_tip
@@ -22,7 +23,7 @@ if ! {
 	say "the modules configuration cannot be made"
 	exit 1
 fi
-if ! make -C "$tree" ARCH=x86_64 O="$mod" W=1 C=1 -j"$jobs" > "$work/modules.log" 2>&1; then
+if ! make -C "$tree" ARCH=x86_64 O="$mod" W=1 -j"$jobs" > "$work/modules.log" 2>&1; then
 	grep -a -E 'error|ERROR' "$work/modules.log" | head -n 20
 	say "the modules do not build, or use symbols that are not exported"
 	exit 1
