@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The 6.1 path of the MSI table benchmarks, built against the unpatched
- * base: msi_get_virq(dev, index) on the MSI-X vectors of the benchmark's
- * PCI device against a bare xa_load() on the same xarray, then again
- * while another thread holds the device's MSI descriptor lock, which
- * msi_get_virq() takes in 6.1; and the sizes of the MSI structures.
+ * The upstream path of the MSI table benchmarks, built against the
+ * unpatched 6.12 base, on the MSI-X entries of the benchmark's PCI
+ * device:
+ *
+ * - lookup: msi_get_virq(dev, index), which takes the device's MSI mutex,
+ *   against a bare xa_load() of the same descriptors, alone and while
+ *   another thread holds the mutex;
+ * - lookups and frees while another thread allocates and frees MSI-X
+ *   entries of the device, which holds the same mutex;
+ * - the size of struct msi_desc.
  */
 #include <linux/delay.h>
 #include <linux/module.h>
@@ -13,60 +18,78 @@
 #include "bench.h"
 #include "bench_pci.h"
 
-static unsigned long bench_sink;
+struct bench_lookup {
+	struct device	*dev;
+	struct xarray	floor;
+};
+
+/*
+ * A lookup may wait for the holder of the mutex: then the clock is read
+ * every few lookups, as its reads cost nothing next to the waits.
+ */
+static u64 bench_lookup_probe(void *data, bool busy)
+{
+	unsigned int burst = busy ? BENCH_BURST_BLOCKING : BENCH_BURST;
+	struct bench_lookup *l = data;
+	struct bench_span span;
+	unsigned long sink = 0;
+	unsigned int i;
+
+	bench_span_start(&span);
+	do {
+		for (i = 0; i < burst; i++)
+			sink += msi_get_virq(l->dev, i % BENCH_VECTORS);
+	} while (bench_span_more(&span, burst));
+	bench_sink += sink;
+	return bench_span_ps(&span);
+}
 
 static int bench_hold(void *data)
 {
 	struct device *dev = data;
 
-	while (!kthread_should_stop()) {
-		msi_lock_descs(dev);
-		udelay(BENCH_HOLD_US);
-		msi_unlock_descs(dev);
-		cond_resched();
-	}
+	msi_lock_descs(dev);
+	udelay(BENCH_HOLD_US);
+	msi_unlock_descs(dev);
 	return 0;
 }
 
-static int bench_lookup(void *data)
+static int bench_lookup(struct bench_lookup *l)
 {
-	struct device *dev = data;
-	struct xarray *store = &dev->msi.data->__store;
-	struct bench_stat floor = { }, get = { }, held = { };
-	struct task_struct *holder;
-	unsigned long sink = 0;
-	unsigned int i;
-	int s;
+	struct bench_bg holder = { .fn = bench_hold, .data = l->dev };
+	struct bench_probe probes[] = {
+		{ .fn = bench_floor_probe, .data = &l->floor },
+		{ .fn = bench_lookup_probe, .data = l },
+	};
+	int ret;
 
-	if (num_online_cpus() < 2)
-		return -ENODEV;
-	for (i = 0; i < BENCH_VECTORS; i++) {
-		if (!msi_get_virq(dev, i))
-			return -ENXIO;
-	}
+	ret = bench_contend(probes, ARRAY_SIZE(probes), &holder);
+	if (ret)
+		return ret;
+	bench_report_probe(&probes[0], "base.lookup.msix", "xa_load", "locked");
+	bench_report_probe(&probes[1], "base.lookup.msix", "msi_get_virq", "locked");
+	return 0;
+}
 
-	/* Interleaved, so that both see the same noise */
-	for (s = 0; s < BENCH_SAMPLES; s++) {
-		bench_add(&floor, BENCH_LOOP_PS(sink, i, BENCH_BURST,
-						(unsigned long)xa_load(store, i % BENCH_VECTORS)));
-		bench_add(&get, BENCH_LOOP_PS(sink, i, BENCH_BURST,
-					      msi_get_virq(dev, i % BENCH_VECTORS)));
-	}
+static int bench_main(void *data)
+{
+	struct bench_lookup l = { .dev = &bench_pdev->dev };
+	unsigned int virqs[BENCH_VECTORS], i;
+	int ret;
 
-	holder = bench_thread(bench_hold, dev, 1, "msi-bench-hold");
-	if (IS_ERR(holder))
-		return PTR_ERR(holder);
-	wake_up_process(holder);
-	/* Each call may wait for the holder: the clock costs nothing here */
-	for (s = 0; s < BENCH_SAMPLES; s++)
-		bench_add(&held, BENCH_LOOP_PS(sink, i, BENCH_BURST_BLOCKING,
-					       msi_get_virq(dev, i % BENCH_VECTORS)));
-	kthread_stop(holder);
-	bench_sink = sink;
+	for (i = 0; i < BENCH_VECTORS; i++)
+		virqs[i] = msi_get_virq(l.dev, i);
+	ret = bench_floor_init(&l.floor, virqs);
+	if (ret)
+		return ret;
 
-	bench_report_ps("base.lookup.msix.xa_load", &floor);
-	bench_report_ps("base.lookup.msix.msi_get_virq", &get);
-	bench_report_ps("base.lookup.msix.msi_get_virq_locked", &held);
+	ret = bench_lookup(&l);
+	if (ret)
+		pr_err("msi-bench: lookup failed: %d\n", ret);
+	ret = bench_msix_contend("base", &l.floor, bench_lookup_probe, &l);
+	if (ret)
+		pr_err("msi-bench: contention failed: %d\n", ret);
+	xa_destroy(&l.floor);
 	return 0;
 }
 
@@ -78,18 +101,16 @@ static int __init bench_init(void)
 	if (ret)
 		return ret;
 	if (!bench_pdev) {
-		pr_err("msi-bench: no virtio-rng-pci device with %d MSI-X vectors\n",
-		       BENCH_VECTORS);
+		pr_err("msi-bench: no virtio-rng-pci device with %d MSI-X entries\n",
+		       BENCH_MSIX_SIZE);
 		pci_unregister_driver(&bench_pci_driver);
 		return -ENODEV;
 	}
 
 	bench_value("base.sizeof.msi_desc", sizeof(struct msi_desc), "bytes");
-	bench_value("base.sizeof.msi_device_data", sizeof(struct msi_device_data), "bytes");
-
-	ret = bench_run_on(0, bench_lookup, &bench_pdev->dev);
+	ret = bench_run(bench_main, NULL);
 	if (ret)
-		pr_err("msi-bench: lookup failed: %d\n", ret);
+		pr_err("msi-bench: failed: %d\n", ret);
 	pr_info("msi-bench: done\n");
 	return 0;
 }
@@ -101,5 +122,5 @@ static void __exit bench_exit(void)
 }
 module_exit(bench_exit);
 
-MODULE_DESCRIPTION("Benchmark of the 6.1 MSI descriptor lookup");
+MODULE_DESCRIPTION("Benchmark of the upstream MSI descriptor lookup of Linux 6.12");
 MODULE_LICENSE("GPL");

@@ -2,30 +2,30 @@
 /*
  * What MSI tables cost, measured on the patched tree against floors:
  *
- * - lookup: msi_get_virq(table, index) against a bare xa_load() on the
- *   table's xarray, on the MSI-X table of the benchmark's PCI device and
- *   on a driver table, then again while another thread holds the
+ * - lookup: msi_get_virq(table, index) against a bare xa_load() of the
+ *   same descriptors, on the MSI-X table of the benchmark's PCI device
+ *   and on a driver table, alone and while another thread holds the
  *   table's lock;
- * - allocation: msi_table_alloc() and msi_table_free() per vector for a
- *   range of table fills, at an index and at any index, against the
- *   parent domain's own irq_domain_alloc_irqs() and irq_domain_free_irqs()
- *   (through irq_dispose_mapping(), which 6.1 exports);
- * - concurrency: two tables of one device allocating and freeing from
- *   two CPUs against one table from two CPUs;
- * - memory: slab bytes per table and per entry, and the sizes of the
- *   structures.
+ * - allocation: msi_table_alloc() and msi_table_free(), each per vector,
+ *   for a range of table fills, at an index and at any index, against the
+ *   parent domain's own irq_domain_alloc_irqs() and irq_dispose_mapping();
+ * - contention: lookups and frees of one table while another thread
+ *   allocates and frees in another table of the device, and the same on
+ *   the PCI device's MSI-X table and on the parent domain;
+ * - the size of struct msi_desc.
  *
- * The driver tables are children of a software parent domain which only
- * sets the hardware interrupt number and a chip: the floor is the irq
- * core's own cost, which every table allocation pays too. No interrupt
- * is requested, so the tables' store callbacks are never called.
+ * The driver tables belong to a device of the module whose MSI parent
+ * domain is a software domain of the module: x86's vector domain does
+ * not take driver tables, and the PCI device's MSI-X table keeps its
+ * own. The parent only sets the hardware interrupt number and a chip:
+ * the floor is the irq core's own cost, which every table allocation
+ * pays too. No interrupt is requested, so the tables' store callbacks
+ * are never called.
  */
 #include <linux/delay.h>
-#include <linux/file.h>
-#include <linux/fs.h>
+#include <linux/device.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
-#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/msi.h>
 #include <linux/msi_table.h>
@@ -34,24 +34,14 @@
 #include "bench.h"
 #include "bench_pci.h"
 
-/* The hardware size of the benchmark's driver tables */
-#define BENCH_TABLE_MAX		8192
-/* A sample allocates at least this many vectors */
-#define BENCH_MIN_VECTORS	256
-/* A concurrency sample runs this long */
-#define BENCH_CONC_NS		(200 * NSEC_PER_MSEC)
-/* A concurrency worker allocates this many vectors, then frees them */
-#define BENCH_CONC_BATCH	16
-/* Tables created for the memory figure */
-#define BENCH_MEM_TABLES	256
+/* The largest table fill of the allocation figures, the tables' size */
+#define BENCH_FILL_MAX		4096
+/* An allocation sample allocates at least this many vectors */
+#define BENCH_MIN_VECTORS	1024
 
-static const unsigned int bench_fills[] = { 1, 16, 256, 4096, BENCH_TABLE_MAX };
+static const unsigned int bench_fills[] = { 1, 4, 16, 64, 256, 1024, BENCH_FILL_MAX };
 
-static unsigned long bench_sink;
-/* The interrupt numbers or table indices a fill has allocated */
-static unsigned int *bench_ids;
-
-/* Software parent domain */
+/* Software MSI parent domain */
 
 static struct irq_chip bench_parent_chip = {
 	.name	= "msi-bench",
@@ -73,8 +63,30 @@ static const struct irq_domain_ops bench_parent_ops = {
 	.free	= irq_domain_free_irqs_common,
 };
 
+/*
+ * Takes the domains of the benchmark's tables with what the parent
+ * supports. No interrupt fires, so they need no flow handler.
+ */
+static bool bench_init_dev_msi_info(struct device *dev, struct irq_domain *domain,
+				    struct irq_domain *real_parent,
+				    struct msi_domain_info *info)
+{
+	if (info->bus_token != DOMAIN_BUS_DEVICE_MSI)
+		return false;
+	info->flags &= domain->msi_parent_ops->supported_flags;
+	return true;
+}
+
+static const struct msi_parent_ops bench_parent_msi_ops = {
+	.supported_flags	= MSI_GENERIC_FLAGS_MASK,
+	.prefix			= "BENCH-",
+	.init_dev_msi_info	= bench_init_dev_msi_info,
+};
+
 static struct fwnode_handle *bench_fwnode;
 static struct irq_domain *bench_parent;
+/* The device of the driver tables, whose MSI parent is bench_parent */
+static struct device *bench_dev;
 
 /* Driver tables: the store is never written, nothing is requested */
 
@@ -93,82 +105,150 @@ static const struct msi_table_ops bench_store_ops = {
 	.unmask		= bench_mask,
 };
 
+/* The bus of bench_dev: its tables' domains are device MSI domains */
+static const struct msi_domain_template bench_bus = {
+	.info	= { .bus_token = DOMAIN_BUS_DEVICE_MSI },
+};
+
 static struct msi_table *bench_create_table(const char *name)
 {
 	const struct msi_table_info info = {
 		.name	= name,
-		.hwsize	= BENCH_TABLE_MAX,
+		.hwsize	= BENCH_FILL_MAX,
 		.ops	= &bench_store_ops,
 	};
 
-	return msi_create_table(&bench_pdev->dev, bench_parent, &info);
+	return msi_create_table(bench_dev, &bench_bus, &info);
 }
 
+/* Pools of vectors: the parent domain's and a table's */
+
+static int bench_parent_pool_alloc(struct bench_pool *pool, unsigned int slot)
+{
+	int virq = irq_domain_alloc_irqs(bench_parent, 1, NUMA_NO_NODE, NULL);
+
+	if (virq <= 0)
+		return virq ?: -ENOSPC;
+	pool->map[slot].virq = virq;
+	return 0;
+}
+
+static void bench_parent_pool_free(struct bench_pool *pool, unsigned int slot)
+{
+	irq_dispose_mapping(pool->map[slot].virq);
+}
+
+static const struct bench_pool_ops bench_parent_pool_ops = {
+	.alloc	= bench_parent_pool_alloc,
+	.free	= bench_parent_pool_free,
+};
+
+static int bench_table_alloc(struct bench_pool *pool, unsigned int slot,
+			     unsigned int index)
+{
+	pool->map[slot] = msi_table_alloc(pool->owner, index, NULL, NULL);
+	return pool->map[slot].index < 0 ? pool->map[slot].index : 0;
+}
+
+static int bench_table_alloc_at(struct bench_pool *pool, unsigned int slot)
+{
+	return bench_table_alloc(pool, slot, slot);
+}
+
+static int bench_table_alloc_any(struct bench_pool *pool, unsigned int slot)
+{
+	return bench_table_alloc(pool, slot, MSI_ANY_INDEX);
+}
+
+static void bench_table_free(struct bench_pool *pool, unsigned int slot)
+{
+	/* Nothing holds the entry: a failure is a bug of the table */
+	WARN_ON_ONCE(msi_table_free(pool->owner, pool->map[slot].index));
+}
+
+static const struct bench_pool_ops bench_table_at_ops = {
+	.alloc	= bench_table_alloc_at,
+	.free	= bench_table_free,
+};
+
+static const struct bench_pool_ops bench_table_any_ops = {
+	.alloc	= bench_table_alloc_any,
+	.free	= bench_table_free,
+};
+
 /* Lookup */
+
+struct bench_lookup {
+	struct msi_table	*table;
+	struct xarray		floor;
+};
+
+static int bench_lookup_init(struct bench_lookup *l, struct msi_table *table)
+{
+	unsigned int virqs[BENCH_VECTORS], i;
+
+	l->table = table;
+	for (i = 0; i < BENCH_VECTORS; i++)
+		virqs[i] = msi_get_virq(table, i);
+	return bench_floor_init(&l->floor, virqs);
+}
+
+static u64 bench_lookup_probe(void *data, bool busy)
+{
+	struct bench_lookup *l = data;
+	struct bench_span span;
+	unsigned long sink = 0;
+	unsigned int i;
+
+	bench_span_start(&span);
+	do {
+		for (i = 0; i < BENCH_BURST; i++)
+			sink += msi_get_virq(l->table, i % BENCH_VECTORS);
+	} while (bench_span_more(&span, BENCH_BURST));
+	bench_sink += sink;
+	return bench_span_ps(&span);
+}
 
 static int bench_hold(void *data)
 {
 	struct msi_table *table = data;
 
-	while (!kthread_should_stop()) {
-		msi_table_lock(table);
-		udelay(BENCH_HOLD_US);
-		msi_table_unlock(table);
-		cond_resched();
-	}
+	msi_table_lock(table);
+	udelay(BENCH_HOLD_US);
+	msi_table_unlock(table);
 	return 0;
 }
 
-static int bench_lookup_table(struct msi_table *table, const char *what)
+static int bench_lookup_table(struct bench_lookup *l, const char *what)
 {
-	struct bench_stat floor = { }, get = { }, held = { };
-	struct xarray *store = &table->store;
-	struct task_struct *holder;
-	unsigned long sink = 0;
-	unsigned int i;
-	char name[64];
-	int s;
+	struct bench_bg holder = { .fn = bench_hold, .data = l->table };
+	struct bench_probe probes[] = {
+		{ .fn = bench_floor_probe, .data = &l->floor },
+		{ .fn = bench_lookup_probe, .data = l },
+	};
+	char prefix[32];
+	int ret;
 
-	if (num_online_cpus() < 2)
-		return -ENODEV;
-	for (i = 0; i < BENCH_VECTORS; i++) {
-		if (!msi_get_virq(table, i))
-			return -ENXIO;
-	}
-
-	/* Interleaved, so that both see the same noise */
-	for (s = 0; s < BENCH_SAMPLES; s++) {
-		bench_add(&floor, BENCH_LOOP_PS(sink, i, BENCH_BURST,
-						(unsigned long)xa_load(store, i % BENCH_VECTORS)));
-		bench_add(&get, BENCH_LOOP_PS(sink, i, BENCH_BURST,
-					      msi_get_virq(table, i % BENCH_VECTORS)));
-	}
-
-	holder = bench_thread(bench_hold, table, 1, "msi-bench-hold");
-	if (IS_ERR(holder))
-		return PTR_ERR(holder);
-	wake_up_process(holder);
-	for (s = 0; s < BENCH_SAMPLES; s++)
-		bench_add(&held, BENCH_LOOP_PS(sink, i, BENCH_BURST,
-					       msi_get_virq(table, i % BENCH_VECTORS)));
-	kthread_stop(holder);
-	bench_sink = sink;
-
-	snprintf(name, sizeof(name), "tip.lookup.%s.xa_load", what);
-	bench_report_ps(name, &floor);
-	snprintf(name, sizeof(name), "tip.lookup.%s.msi_get_virq", what);
-	bench_report_ps(name, &get);
-	snprintf(name, sizeof(name), "tip.lookup.%s.msi_get_virq_locked", what);
-	bench_report_ps(name, &held);
+	ret = bench_contend(probes, ARRAY_SIZE(probes), &holder);
+	if (ret)
+		return ret;
+	snprintf(prefix, sizeof(prefix), "tip.lookup.%s", what);
+	bench_report_probe(&probes[0], prefix, "xa_load", "locked");
+	bench_report_probe(&probes[1], prefix, "msi_get_virq", "locked");
 	return 0;
 }
 
 static int bench_lookup(void *data)
 {
+	struct bench_lookup l;
 	struct msi_table *table;
 	int ret;
 
-	ret = bench_lookup_table(dev_msi_table(&bench_pdev->dev), "msix");
+	ret = bench_lookup_init(&l, dev_msi_table(&bench_pdev->dev));
+	if (ret)
+		return ret;
+	ret = bench_lookup_table(&l, "msix");
+	xa_destroy(&l.floor);
 	if (ret)
 		return ret;
 
@@ -177,250 +257,134 @@ static int bench_lookup(void *data)
 		return PTR_ERR(table);
 	ret = msi_table_alloc_range(table, 0, BENCH_VECTORS - 1);
 	if (!ret)
-		ret = bench_lookup_table(table, "driver");
-	msi_table_free_range(table, 0, BENCH_VECTORS - 1);
+		ret = bench_lookup_init(&l, table);
+	if (!ret) {
+		ret = bench_lookup_table(&l, "driver");
+		xa_destroy(&l.floor);
+	}
 	msi_destroy_table(table);
 	return ret;
 }
 
 /* Allocation */
 
-/* Picoseconds per vector of @rounds fills of the parent domain with @n */
-static u64 bench_fill_parent(unsigned int n, unsigned int rounds)
-{
-	u64 start = ktime_get_ns();
-	unsigned int r, i, done;
-	int virq;
+enum { BENCH_PARENT, BENCH_AT_INDEX, BENCH_ANY_INDEX, BENCH_MODES };
 
-	for (r = 0; r < rounds; r++) {
-		for (done = 0; done < n; done++) {
-			virq = irq_domain_alloc_irqs(bench_parent, 1, NUMA_NO_NODE, NULL);
-			if (virq <= 0)
-				break;
-			bench_ids[done] = virq;
-		}
-		for (i = 0; i < done; i++)
-			irq_dispose_mapping(bench_ids[i]);
-		if (done < n)
-			return 0;
-	}
-	return div64_u64((ktime_get_ns() - start) * 1000, (u64)rounds * n);
-}
-
-/* The same for a table, at indices 0..n-1 or at any index */
-static u64 bench_fill_table(struct msi_table *table, unsigned int n,
-			    unsigned int rounds, bool any)
-{
-	u64 start = ktime_get_ns();
-	struct msi_map map = { };
-	unsigned int r, i, done;
-
-	for (r = 0; r < rounds; r++) {
-		for (done = 0; done < n; done++) {
-			map = msi_table_alloc(table, any ? MSI_ANY_INDEX : done,
-					      NULL, NULL);
-			if (map.virq <= 0)
-				break;
-			bench_ids[done] = map.index;
-		}
-		for (i = 0; i < done; i++)
-			msi_table_free(table, bench_ids[i]);
-		if (done < n) {
-			pr_err("msi-bench: table allocation %u of %u: %d\n",
-			       done, n, map.virq);
-			return 0;
-		}
-	}
-	return div64_u64((ktime_get_ns() - start) * 1000, (u64)rounds * n);
-}
-
-/* Mode 0: the parent domain, 1: a table at index, 2: at any index */
-static u64 bench_fill(struct msi_table *table, unsigned int n,
-		      unsigned int rounds, unsigned int mode)
-{
-	if (!mode)
-		return bench_fill_parent(n, rounds);
-	return bench_fill_table(table, n, rounds, mode == 2);
-}
-
-static void bench_add_nz(struct bench_stat *s, u64 v)
-{
-	if (v)
-		bench_add(s, v);
-}
+static const char * const bench_modes[BENCH_MODES] = {
+	[BENCH_PARENT]		= "parent",
+	[BENCH_AT_INDEX]	= "at_index",
+	[BENCH_ANY_INDEX]	= "any_index",
+};
 
 static int bench_alloc(void *data)
 {
-	struct bench_stat parent[ARRAY_SIZE(bench_fills)] = { };
-	struct bench_stat at[ARRAY_SIZE(bench_fills)] = { };
-	struct bench_stat any[ARRAY_SIZE(bench_fills)] = { };
-	struct msi_table *table;
-	unsigned int f, k, m, n, rounds;
-	struct bench_stat *stat;
+	/* Per mode and fill: [0] the allocations, [1] the frees */
+	struct bench_stat (*stat)[ARRAY_SIZE(bench_fills)][2];
+	struct bench_fill_ps ps[BENCH_MODES];
+	struct bench_pool pool[BENCH_MODES];
+	unsigned int f, m, n, rounds;
+	struct msi_table *at, *any;
+	struct msi_map *map;
 	char name[64];
-	int s;
+	int s, ret = -ENOMEM;
 
-	table = bench_create_table("bench-alloc");
-	if (IS_ERR(table))
-		return PTR_ERR(table);
+	stat = kcalloc(BENCH_MODES, sizeof(*stat), GFP_KERNEL);
+	map = kvcalloc(BENCH_MODES * BENCH_FILL_MAX, sizeof(*map), GFP_KERNEL);
+	if (!stat || !map)
+		goto free;
+	/* The modes take turns, so each table mode has a table of its own */
+	at = bench_create_table("bench-alloc-at");
+	if (IS_ERR(at)) {
+		ret = PTR_ERR(at);
+		goto free;
+	}
+	any = bench_create_table("bench-alloc-any");
+	if (IS_ERR(any)) {
+		ret = PTR_ERR(any);
+		goto destroy_at;
+	}
+	pool[BENCH_PARENT] = (struct bench_pool){ &bench_parent_pool_ops, NULL, map };
+	pool[BENCH_AT_INDEX] = (struct bench_pool){ &bench_table_at_ops, at,
+						    map + BENCH_FILL_MAX };
+	pool[BENCH_ANY_INDEX] = (struct bench_pool){ &bench_table_any_ops, any,
+						     map + 2 * BENCH_FILL_MAX };
 
-	/*
-	 * Interleaved, so that all see the same noise, and in turns and
-	 * after an RCU barrier, so that none pays for the callbacks of the
-	 * frees of the one before.
-	 */
 	for (s = 0; s < BENCH_SAMPLES; s++) {
 		for (f = 0; f < ARRAY_SIZE(bench_fills); f++) {
 			n = bench_fills[f];
 			rounds = DIV_ROUND_UP(BENCH_MIN_VECTORS, n);
-			for (k = 0; k < 3; k++) {
-				m = (s + k) % 3;
-				stat = m == 0 ? &parent[f] : m == 1 ? &at[f] : &any[f];
-				/* The interrupt descriptors freed so far go first */
-				rcu_barrier();
-				bench_add_nz(stat, bench_fill(table, n, rounds, m));
+			/*
+			 * Interrupt descriptors go with call_rcu(), the
+			 * entries' MSI descriptors with kfree_rcu(): a sample
+			 * does not pay for the frees of the one before.
+			 */
+			rcu_barrier();
+			kvfree_rcu_barrier();
+			ret = bench_pools_fill_ps(pool, BENCH_MODES, n, rounds, ps);
+			if (ret)
+				goto destroy;
+			for (m = 0; m < BENCH_MODES; m++) {
+				bench_add(&stat[m][f][0], ps[m].alloc);
+				bench_add(&stat[m][f][1], ps[m].free);
 			}
 		}
 	}
-	msi_destroy_table(table);
 
 	for (f = 0; f < ARRAY_SIZE(bench_fills); f++) {
-		snprintf(name, sizeof(name), "tip.alloc.%u.parent", bench_fills[f]);
-		bench_report_ps(name, &parent[f]);
-		snprintf(name, sizeof(name), "tip.alloc.%u.at_index", bench_fills[f]);
-		bench_report_ps(name, &at[f]);
-		snprintf(name, sizeof(name), "tip.alloc.%u.any_index", bench_fills[f]);
-		bench_report_ps(name, &any[f]);
+		for (m = 0; m < BENCH_MODES; m++) {
+			snprintf(name, sizeof(name), "tip.alloc.%u.%s", bench_fills[f],
+				 bench_modes[m]);
+			bench_report_ps(name, &stat[m][f][0]);
+			snprintf(name, sizeof(name), "tip.free.%u.%s", bench_fills[f],
+				 bench_modes[m]);
+			bench_report_ps(name, &stat[m][f][1]);
+		}
 	}
-	return 0;
+destroy:
+	msi_destroy_table(any);
+destroy_at:
+	msi_destroy_table(at);
+free:
+	kvfree(map);
+	kfree(stat);
+	return ret;
 }
 
-/* Concurrency */
+/* Contention */
 
-struct bench_worker {
-	struct msi_table	*table;		/* NULL: the parent domain */
-	bool			lookup;		/* look up, do not allocate */
-	u64			start;
-	u64			end;
-	u64			vectors;
-	int			err;
-	struct completion	done;
-	struct task_struct	*task;
-};
-
-/* One batch: allocate BENCH_CONC_BATCH vectors, then free them */
-static int bench_batch(struct msi_table *table)
+/* The upstream case: the entries of the PCI device's MSI-X table */
+static int bench_contend_msix(void)
 {
-	unsigned int v[BENCH_CONC_BATCH];
-	unsigned int i, done;
-	struct msi_map map;
-	int ret = 0;
+	struct bench_lookup l;
+	int ret;
 
-	for (done = 0; done < BENCH_CONC_BATCH; done++) {
-		if (table) {
-			map = msi_table_alloc(table, MSI_ANY_INDEX, NULL, NULL);
-			ret = map.virq;
-			v[done] = map.index;
-		} else {
-			ret = irq_domain_alloc_irqs(bench_parent, 1, NUMA_NO_NODE, NULL);
-			v[done] = ret;
-		}
-		if (ret <= 0)
-			break;
-	}
-	for (i = 0; i < done; i++) {
-		if (table)
-			msi_table_free(table, v[i]);
-		else
-			irq_dispose_mapping(v[i]);
-	}
-	if (ret > 0)
-		return 0;
-	return ret ?: -ENOSPC;
-}
-
-static int bench_worker_fn(void *data)
-{
-	struct bench_worker *w = data;
-	unsigned long sink = 0;
-	unsigned int i;
-
-	while (ktime_get_ns() < w->start)
-		cpu_relax();
-	while (ktime_get_ns() < w->end) {
-		if (w->lookup) {
-			for (i = 0; i < BENCH_BURST; i++)
-				sink += msi_get_virq(w->table, i % BENCH_VECTORS);
-			w->vectors += BENCH_BURST;
-			continue;
-		}
-		w->err = bench_batch(w->table);
-		if (w->err)
-			break;
-		w->vectors += BENCH_CONC_BATCH;
-	}
-	WRITE_ONCE(bench_sink, sink);
-	/* A worker which never ran in the window fails the sample */
-	if (!w->err && !w->vectors)
-		w->err = -ETIME;
-	kthread_complete_and_exit(&w->done, 0);
+	ret = bench_lookup_init(&l, dev_msi_table(&bench_pdev->dev));
+	if (ret)
+		return ret;
+	ret = bench_msix_contend("tip", &l.floor, bench_lookup_probe, &l);
+	xa_destroy(&l.floor);
+	return ret;
 }
 
 /*
- * Vectors allocated and freed, or looked up, per second by @nr workers on
- * CPUs 0..nr-1, worker i on @tables[i]; 0 on failure.
+ * Lookups and frees of one driver table while another thread allocates
+ * and frees in a second table of the device.
  */
-static u64 bench_run_workers(struct msi_table **tables, unsigned int nr,
-			     bool lookup)
+static int bench_contend_tables(void)
 {
-	struct bench_worker w[2] = { };
-	u64 start, vectors = 0;
-	unsigned int i;
-	int err = 0;
+	struct msi_map fmap[BENCH_BATCH], bgmap[BENCH_BATCH];
+	struct bench_pool frees = { &bench_table_any_ops, NULL, fmap };
+	struct bench_pool allocs = { &bench_table_any_ops, NULL, bgmap };
+	struct bench_bg bg = { .fn = bench_pool_cycle, .data = &allocs };
+	struct bench_lookup l;
+	struct bench_probe probes[] = {
+		{ .fn = bench_floor_probe, .data = &l.floor },
+		{ .fn = bench_lookup_probe, .data = &l },
+		{ .fn = bench_free_probe, .data = &frees },
+	};
+	struct msi_table *t[2];
+	int ret;
 
-	/*
-	 * All workers exist before the window is set and any is woken: the
-	 * one on this thread's CPU would otherwise run its whole window
-	 * before this thread gets to wake the other.
-	 */
-	for (i = 0; i < nr; i++) {
-		w[i].table = tables[i];
-		w[i].lookup = lookup;
-		init_completion(&w[i].done);
-		w[i].task = bench_thread(bench_worker_fn, &w[i], i, "msi-bench-worker");
-		if (IS_ERR(w[i].task)) {
-			err = PTR_ERR(w[i].task);
-			break;
-		}
-	}
-	if (err) {
-		while (i--)
-			kthread_stop(w[i].task);
-		return 0;
-	}
-	start = ktime_get_ns() + NSEC_PER_MSEC;
-	for (i = 0; i < nr; i++) {
-		w[i].start = start;
-		w[i].end = start + BENCH_CONC_NS;
-		wake_up_process(w[i].task);
-	}
-	for (i = 0; i < nr; i++) {
-		wait_for_completion(&w[i].done);
-		vectors += w[i].vectors;
-		err = err ?: w[i].err;
-	}
-	return err ? 0 : div64_u64(vectors * NSEC_PER_SEC, BENCH_CONC_NS);
-}
-
-static int bench_concurrency(void *data)
-{
-	struct bench_stat parent1 = { }, parent2 = { }, one1 = { }, one2 = { }, two = { };
-	struct bench_stat look1 = { }, look2 = { };
-	struct msi_table *t[2], *parents[2] = { }, *one[2];
-	int s, ret = 0;
-
-	if (num_online_cpus() < 2)
-		return -ENODEV;
 	t[0] = bench_create_table("bench-conc0");
 	if (IS_ERR(t[0]))
 		return PTR_ERR(t[0]);
@@ -429,36 +393,21 @@ static int bench_concurrency(void *data)
 		ret = PTR_ERR(t[1]);
 		goto destroy;
 	}
-	one[0] = t[0];
-	one[1] = t[0];
+	frees.owner = t[0];
+	allocs.owner = t[1];
 
-	/*
-	 * The control: lookups take no lock and scale with the CPUs if
-	 * QEMU runs them in parallel.
-	 */
 	ret = msi_table_alloc_range(t[0], 0, BENCH_VECTORS - 1);
+	if (!ret)
+		ret = bench_lookup_init(&l, t[0]);
 	if (ret)
 		goto destroy1;
-	for (s = 0; s < BENCH_SAMPLES; s++) {
-		bench_add_nz(&look1, bench_run_workers(one, 1, true));
-		bench_add_nz(&look2, bench_run_workers(one, 2, true));
-	}
-	msi_table_free_range(t[0], 0, BENCH_VECTORS - 1);
-
-	for (s = 0; s < BENCH_SAMPLES; s++) {
-		bench_add_nz(&parent1, bench_run_workers(parents, 1, false));
-		bench_add_nz(&parent2, bench_run_workers(parents, 2, false));
-		bench_add_nz(&one1, bench_run_workers(one, 1, false));
-		bench_add_nz(&one2, bench_run_workers(one, 2, false));
-		bench_add_nz(&two, bench_run_workers(t, 2, false));
-	}
-	bench_report("tip.conc.lookup.1cpu", &look1, "lookups/s");
-	bench_report("tip.conc.lookup.2cpu", &look2, "lookups/s");
-	bench_report("tip.conc.parent.1cpu", &parent1, "vectors/s");
-	bench_report("tip.conc.parent.2cpu", &parent2, "vectors/s");
-	bench_report("tip.conc.one_table.1cpu", &one1, "vectors/s");
-	bench_report("tip.conc.one_table.2cpu", &one2, "vectors/s");
-	bench_report("tip.conc.two_tables.2cpu", &two, "vectors/s");
+	ret = bench_contend(probes, ARRAY_SIZE(probes), &bg);
+	xa_destroy(&l.floor);
+	if (ret)
+		goto destroy1;
+	bench_report_probe(&probes[0], "tip.conc.driver", "xa_load", "busy");
+	bench_report_probe(&probes[1], "tip.conc.driver", "lookup", "busy");
+	bench_report_probe(&probes[2], "tip.conc.driver", "free", "busy");
 
 destroy1:
 	msi_destroy_table(t[1]);
@@ -467,138 +416,31 @@ destroy:
 	return ret;
 }
 
-/* Memory */
-
-/*
- * Fold the per CPU differences of the VM statistics into the totals, as
- * reading /proc/sys/vm/stat_refresh does: otherwise the slab counters
- * lag by up to a few hundred pages.
- */
-static int bench_vmstat_refresh(void)
+/* The floor: frees of the parent domain while another thread allocates */
+static int bench_contend_parent(void)
 {
-	struct file *f;
-	loff_t pos = 0;
-	char buf[8];
-	ssize_t ret;
-
-	f = filp_open("/proc/sys/vm/stat_refresh", O_RDONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	ret = kernel_read(f, buf, sizeof(buf), &pos);
-	filp_close(f, NULL);
-	return ret < 0 ? ret : 0;
-}
-
-/* Slab bytes in use, once the RCU callbacks queued so far have run */
-static long bench_slab_bytes(void)
-{
-	rcu_barrier();
-	if (bench_vmstat_refresh())
-		return -1;
-	return (global_node_page_state_pages(NR_SLAB_RECLAIMABLE_B) +
-		global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B)) * PAGE_SIZE;
-}
-
-static void bench_report_bytes(const char *name, long before, long after,
-			       unsigned int nr)
-{
-	if (before < 0 || after < 0)
-		pr_info("msi-bench: %s failed\n", name);
-	else
-		bench_value(name, div_s64(after - before, nr), "bytes");
-}
-
-/* Slab bytes per interrupt of the parent domain alone: the floor */
-static int bench_mem_parent(void)
-{
-	long before, after;
-	unsigned int i, n;
-	int virq, ret = 0;
-
-	before = bench_slab_bytes();
-	for (n = 0; n < BENCH_TABLE_MAX; n++) {
-		virq = irq_domain_alloc_irqs(bench_parent, 1, NUMA_NO_NODE, NULL);
-		if (virq <= 0) {
-			ret = virq ?: -ENOSPC;
-			break;
-		}
-		bench_ids[n] = virq;
-	}
-	after = bench_slab_bytes();
-	for (i = 0; i < n; i++)
-		irq_dispose_mapping(bench_ids[i]);
-	if (!ret)
-		bench_report_bytes("tip.mem.parent_irq", before, after, BENCH_TABLE_MAX);
-	return ret;
-}
-
-static int bench_mem_tables(void)
-{
-	struct msi_table **tables;
-	long before, after;
-	unsigned int i, n;
-	int ret = 0;
-
-	tables = kcalloc(BENCH_MEM_TABLES, sizeof(*tables), GFP_KERNEL);
-	if (!tables)
-		return -ENOMEM;
-	before = bench_slab_bytes();
-	for (n = 0; n < BENCH_MEM_TABLES; n++) {
-		tables[n] = bench_create_table("bench-mem");
-		if (IS_ERR(tables[n])) {
-			ret = PTR_ERR(tables[n]);
-			break;
-		}
-	}
-	after = bench_slab_bytes();
-	if (n)
-		bench_value("tip.ksize.msi_table", ksize(tables[0]), "bytes");
-	for (i = 0; i < n; i++)
-		msi_destroy_table(tables[i]);
-	kfree(tables);
-	if (!ret)
-		bench_report_bytes("tip.mem.table", before, after, BENCH_MEM_TABLES);
-	return ret;
-}
-
-static int bench_mem_entries(void)
-{
-	struct msi_table *table;
-	long before, after;
+	struct msi_map fmap[BENCH_BATCH], bgmap[BENCH_BATCH];
+	struct bench_pool frees = { &bench_parent_pool_ops, NULL, fmap };
+	struct bench_pool allocs = { &bench_parent_pool_ops, NULL, bgmap };
+	struct bench_bg bg = { .fn = bench_pool_cycle, .data = &allocs };
+	struct bench_probe probe = { .fn = bench_free_probe, .data = &frees };
 	int ret;
 
-	table = bench_create_table("bench-mem");
-	if (IS_ERR(table))
-		return PTR_ERR(table);
-	before = bench_slab_bytes();
-	ret = msi_table_alloc_range(table, 0, BENCH_TABLE_MAX - 1);
-	after = bench_slab_bytes();
-	if (!ret) {
-		bench_report_bytes("tip.mem.entry", before, after, BENCH_TABLE_MAX);
-		msi_table_free_range(table, 0, BENCH_TABLE_MAX - 1);
-	}
-	msi_destroy_table(table);
+	ret = bench_contend(&probe, 1, &bg);
+	if (!ret)
+		bench_report_probe(&probe, "tip.conc.parent", "free", "busy");
 	return ret;
 }
 
-/*
- * In this order: the entries' descriptors are freed with kfree_rcu(),
- * which rcu_barrier() does not wait for in 6.1, and would land in the
- * window of a later measurement.
- */
-static int bench_memory(void *data)
+static int bench_contention(void *data)
 {
 	int ret;
 
-	bench_value("tip.sizeof.msi_desc", sizeof(struct msi_desc), "bytes");
-	bench_value("tip.sizeof.msi_device_data", sizeof(struct msi_device_data), "bytes");
-	bench_value("tip.sizeof.msi_table", sizeof(struct msi_table), "bytes");
-
-	ret = bench_mem_parent();
+	ret = bench_contend_msix();
 	if (!ret)
-		ret = bench_mem_tables();
+		ret = bench_contend_tables();
 	if (!ret)
-		ret = bench_mem_entries();
+		ret = bench_contend_parent();
 	return ret;
 }
 
@@ -608,41 +450,42 @@ static int __init bench_init(void)
 		const char	*name;
 		int		(*fn)(void *data);
 	} parts[] = {
-		/* Memory first: the others leave frees behind in RCU */
-		{ "memory",		bench_memory },
 		{ "lookup",		bench_lookup },
 		{ "allocation",		bench_alloc },
-		{ "concurrency",	bench_concurrency },
+		{ "contention",		bench_contention },
 	};
 	unsigned int i;
 	int ret;
 
-	bench_ids = kvcalloc(BENCH_TABLE_MAX, sizeof(*bench_ids), GFP_KERNEL);
-	if (!bench_ids)
-		return -ENOMEM;
 	bench_fwnode = irq_domain_alloc_named_fwnode("msi-bench");
-	if (!bench_fwnode) {
-		ret = -ENOMEM;
-		goto free_virqs;
-	}
-	bench_parent = irq_domain_create_hierarchy(NULL, 0, 0, bench_fwnode,
-						   &bench_parent_ops, NULL);
+	if (!bench_fwnode)
+		return -ENOMEM;
+	bench_parent = irq_domain_create_hierarchy(NULL, IRQ_DOMAIN_FLAG_MSI_PARENT, 0,
+						   bench_fwnode, &bench_parent_ops, NULL);
 	if (!bench_parent) {
 		ret = -ENOMEM;
 		goto free_fwnode;
 	}
+	bench_parent->msi_parent_ops = &bench_parent_msi_ops;
+	bench_dev = root_device_register("msi-bench");
+	if (IS_ERR(bench_dev)) {
+		ret = PTR_ERR(bench_dev);
+		goto remove_parent;
+	}
+	dev_set_msi_domain(bench_dev, bench_parent);
 	ret = pci_register_driver(&bench_pci_driver);
 	if (ret)
-		goto remove_parent;
+		goto unregister_dev;
 	if (!bench_pdev) {
-		pr_err("msi-bench: no virtio-rng-pci device with %d MSI-X vectors\n",
-		       BENCH_VECTORS);
+		pr_err("msi-bench: no virtio-rng-pci device with %d MSI-X entries\n",
+		       BENCH_MSIX_SIZE);
 		ret = -ENODEV;
 		goto unregister;
 	}
 
+	bench_value("tip.sizeof.msi_desc", sizeof(struct msi_desc), "bytes");
 	for (i = 0; i < ARRAY_SIZE(parts); i++) {
-		ret = bench_run_on(0, parts[i].fn, NULL);
+		ret = bench_run(parts[i].fn, NULL);
 		if (ret)
 			pr_err("msi-bench: %s failed: %d\n", parts[i].name, ret);
 	}
@@ -651,12 +494,12 @@ static int __init bench_init(void)
 
 unregister:
 	pci_unregister_driver(&bench_pci_driver);
+unregister_dev:
+	root_device_unregister(bench_dev);
 remove_parent:
 	irq_domain_remove(bench_parent);
 free_fwnode:
 	irq_domain_free_fwnode(bench_fwnode);
-free_virqs:
-	kvfree(bench_ids);
 	return ret;
 }
 module_init(bench_init);
@@ -664,9 +507,10 @@ module_init(bench_init);
 static void __exit bench_exit(void)
 {
 	pci_unregister_driver(&bench_pci_driver);
+	/* Its MSI data, with the tables' domains, goes before their parent */
+	root_device_unregister(bench_dev);
 	irq_domain_remove(bench_parent);
 	irq_domain_free_fwnode(bench_fwnode);
-	kvfree(bench_ids);
 }
 module_exit(bench_exit);
 

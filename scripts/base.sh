@@ -6,8 +6,8 @@
 # linux-source packages (6.1.192-1, -2 and -3 all exist), and each
 # revision gives another base tree, so another base-commit in series/.
 
-base_package=linux-source-6.1
-base_version=6.1.192-2
+base_package=linux-source-6.12
+base_version=6.12.118-1~deb12u1
 base_tarball=/usr/src/$base_package.tar.xz
 base_topdir=$base_package
 

@@ -32,6 +32,10 @@ log=$obj/removal.log
 mon=$obj/removal-monitor
 SECONDS=0
 
+if [ ! -e "$tree/samples/msi/edu_ims.c" ]; then
+	echo "removal: needs the edu IMS sample driver (samples/msi/edu_ims.c), which $tree does not have"
+	exit 1
+fi
 kunitconfig=$obj/msi-tables.kunitconfig
 "$top/scripts/kunitconfig.sh" "$tree" "$kunitconfig" || exit 1
 opts=()

@@ -1,98 +1,359 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MSI tables: the interrupt message stores of a device.
+ * Device defined MSI tables (IMS): interrupt message stores next to a
+ * device's default MSI table, each with its own per device MSI domain,
+ * descriptor store and lock.
  *
- * Each table holds the MSI descriptors of one message store, indexed by
- * their position in the store, protected by the table's own lock.
+ * A table is a domain slot of the device's MSI data which is created
+ * and destroyed at run time. Bus code supplies the domain template (bus
+ * token, MSI flags, domain ops) so that the MSI parent, e.g. an interrupt
+ * remapping unit, knows what the device is; the creator supplies the
+ * store's callbacks, which the table's interrupt chip forwards to.
  */
 #include <linux/device.h>
 #include <linux/err.h>
-#include <linux/export.h>
-#include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
-#include <linux/lockdep.h>
 #include <linux/msi.h>
 #include <linux/msi_table.h>
-#include <linux/pci.h>
-#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include "internals.h"
 #include "msi_internal.h"
 
-/**
- * dev_msi_table - Get the default MSI table of a device
- * @dev:	The device
- *
- * The default table is the message store which the bus defines for the
- * device: the PCI MSI or MSI-X table, or the platform MSI table.
- *
- * Return: the default table, or %NULL if @dev has no MSI data (yet).
+/*
+ * Driver tables get a lock class of their own: a driver may allocate in
+ * one table with another table's lock held, e.g. from a callback of its
+ * default table, which is the same class otherwise.
  */
-struct msi_table *dev_msi_table(struct device *dev)
+static struct lock_class_key msi_driver_table_lock_class;
+
+static struct msi_table *irqd_to_msi_table(struct irq_data *data)
 {
-	if (!dev || !dev->msi.data)
-		return NULL;
-	return &dev->msi.data->deftable;
+	struct msi_domain_info *info = data->domain->host_data;
+
+	return info->data;
 }
-EXPORT_SYMBOL_GPL(dev_msi_table);
+
+static void msi_table_irq_write_msg(struct irq_data *data, struct msi_msg *msg)
+{
+	struct msi_table *table = irqd_to_msi_table(data);
+	struct msi_desc *desc = irq_data_get_msi_desc(data);
+
+	/* The message to restore, as for PCI */
+	desc->msg = *msg;
+	table->ops->write_msg(table, desc, msg);
+}
+
+static void msi_table_irq_mask(struct irq_data *data)
+{
+	struct msi_table *table = irqd_to_msi_table(data);
+
+	table->ops->mask(table, irq_data_get_msi_desc(data));
+}
+
+static void msi_table_irq_unmask(struct irq_data *data)
+{
+	struct msi_table *table = irqd_to_msi_table(data);
+
+	table->ops->unmask(table, irq_data_get_msi_desc(data));
+}
+
+static bool msi_table_info_valid(const struct msi_table_info *info)
+{
+	return info && info->name && info->ops && info->ops->write_msg &&
+	       info->ops->mask && info->ops->unmask &&
+	       !(info->flags & ~MSI_TABLE_FLAGS) &&
+	       info->hwsize <= MSI_MAX_TABLE_SIZE;
+}
 
 /**
- * msi_get_virq - Return the Linux interrupt number of an MSI table entry
- * @table:	The table to look at, may be %NULL
- * @index:	The index of the entry in the table (0-based)
+ * msi_create_table - Create a device defined MSI table
+ * @dev:		The device which owns the message store
+ * @bus_template:	The bus's domain template for such stores: bus token,
+ *			MSI flags and domain ops which tell the MSI parent
+ *			what kind of device it serves. The chip callbacks
+ *			which write, mask and unmask entries are the table's.
+ * @info:		The table's name, size, flags and store callbacks
  *
- * Takes no lock and does not sleep, so it can be called from any
- * context, including with the table locked. The descriptors are freed
- * after an RCU grace period, which keeps the one looked at alive until
- * its interrupt number has been read. A lookup racing with the
- * allocation or the free of the same entry returns either the old or the
- * new state; callers serialize that against their own use of the entry.
- * The table itself must stay alive for the call, which its owner ensures
- * by not destroying it concurrently.
+ * Creates a table with its own MSI domain below @dev's MSI parent domain
+ * (&device.msi.domain), which must support the template: bus code wraps
+ * this, e.g. pci_create_msi_table(). Entries are allocated and freed
+ * with the msi_table_*() calls; msi_get_virq() looks them up.
  *
- * Return: The Linux interrupt number on success (> 0), 0 if @table is
- * %NULL or the entry has no interrupt.
+ * Context: Process context; takes the device's MSI mutex.
+ * Return: The table, or an ERR_PTR(): -EINVAL for an invalid @info,
+ * -ENODEV when @dev has no MSI parent domain, -EOPNOTSUPP when the parent
+ * refuses the template, -ENOMEM.
  */
-unsigned int msi_get_virq(struct msi_table *table, unsigned int index)
+struct msi_table *msi_create_table(struct device *dev,
+				   const struct msi_domain_template *bus_template,
+				   const struct msi_table_info *info)
 {
-	struct device *dev;
-	struct msi_desc *desc;
-	unsigned int virq = 0;
-	bool pcimsi = false;
+	struct msi_domain_template *tmpl;
+	struct msi_table *table;
+	int ret;
 
+	might_sleep();
+	if (WARN_ON_ONCE(!dev || !bus_template))
+		return ERR_PTR(-EINVAL);
+	if (!msi_table_info_valid(info))
+		return ERR_PTR(-EINVAL);
+	/* Checked before anything is set up, so that a refusal changes nothing */
+	if (!dev->msi.domain || !irq_domain_is_msi_parent(dev->msi.domain))
+		return ERR_PTR(-ENODEV);
+
+	ret = msi_setup_device_data(dev);
+	if (ret)
+		return ERR_PTR(ret);
+
+	tmpl = kmemdup(bus_template, sizeof(*tmpl), GFP_KERNEL);
+	if (!tmpl)
+		return ERR_PTR(-ENOMEM);
+	tmpl->chip.name = info->name;
+	tmpl->chip.irq_write_msi_msg = msi_table_irq_write_msg;
+	tmpl->chip.irq_mask = msi_table_irq_mask;
+	tmpl->chip.irq_unmask = msi_table_irq_unmask;
+	/* The table code allocates and frees the descriptors itself */
+	tmpl->info.flags &= ~(MSI_FLAG_ALLOC_SIMPLE_MSI_DESCS | MSI_FLAG_FREE_MSI_DESCS);
+	if (info->flags & MSI_TABLE_ACTIVATE_EARLY)
+		tmpl->info.flags |= MSI_FLAG_ACTIVATE_EARLY;
+
+	ret = -ENOMEM;
+	table = msi_table_alloc_empty(dev);
 	if (!table)
-		return 0;
+		goto free_tmpl;
+	lockdep_set_class(&table->lock, &msi_driver_table_lock_class);
+	table->name = info->name;
+	table->ops = info->ops;
+	table->data = info->data;
 
-	/*
-	 * PCI-MSI has only one descriptor for multiple interrupts, at
-	 * index 0. PCI-MSIX and all other tables use a descriptor per
-	 * interrupt.
-	 */
-	dev = table->dev;
-	if (table == dev_msi_table(dev) && dev_is_pci(dev))
-		pcimsi = to_pci_dev(dev)->msi_enabled;
+	ret = msi_device_add_table(dev, table);
+	if (ret)
+		goto free_table;
 
-	rcu_read_lock();
-	desc = xa_load(&table->store, pcimsi ? 0 : index);
-	if (desc) {
-		virq = READ_ONCE(desc->irq);
-		if (virq && pcimsi)
-			virq = index < desc->nvec_used ? virq + index : 0;
-	}
-	rcu_read_unlock();
-	return virq;
+	ret = __msi_create_device_irq_domain(dev, table->id, tmpl,
+					     info->hwsize ? : MSI_MAX_TABLE_SIZE,
+					     table, NULL);
+	if (ret)
+		goto remove_table;
+
+	kfree(tmpl);
+	return table;
+
+remove_table:
+	msi_device_remove_table(table);
+free_table:
+	msi_table_free_empty(table);
+free_tmpl:
+	kfree(tmpl);
+	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_GPL(msi_get_virq);
+EXPORT_SYMBOL_GPL(msi_create_table);
 
 /**
- * msi_table_lock - Lock the descriptors of an MSI table
- * @table:	The table to lock
+ * msi_destroy_table - Destroy a device defined MSI table
+ * @table:	The table, from msi_create_table()
  *
- * Serializes allocation, free and iteration of the table's descriptors.
- * Other tables of the same device are not affected. Must be called from
- * process context.
+ * Frees the table's interrupts, descriptors and domain. Lookups which
+ * race with the destruction return 0. The table must not be used after
+ * a successful call.
+ *
+ * Context: Process context.
+ * Return: 0; -EBUSY when an interrupt of the table is still requested,
+ * in which case nothing is freed; -EINVAL for a NULL or default table;
+ * -ENODEV for a table which its device's release left behind.
+ */
+int msi_destroy_table(struct msi_table *table)
+{
+	struct msi_device_data *md;
+	int ret;
+
+	might_sleep();
+	if (WARN_ON_ONCE(!table || table->id == MSI_DEFAULT_DOMAIN))
+		return -EINVAL;
+	/*
+	 * A table which the release of its device's MSI data left behind,
+	 * as an interrupt of it was requested, is no longer the device's:
+	 * it stays as it is.
+	 */
+	md = table->dev->msi.data;
+	if (WARN_ON_ONCE(!md || xa_load(&md->tables, table->id) != table))
+		return -ENODEV;
+
+	ret = msi_table_shutdown(table);
+	if (ret)
+		return ret;
+
+	msi_device_remove_table(table);
+	msi_table_free_empty(table);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(msi_destroy_table);
+
+static void msi_table_devm_destroy(void *table)
+{
+	WARN_ON_ONCE(msi_destroy_table(table));
+}
+
+/**
+ * devm_msi_create_table - Create a device managed, device defined MSI table
+ * @dev:		The device which owns the message store
+ * @bus_template:	See msi_create_table()
+ * @info:		See msi_create_table()
+ *
+ * As msi_create_table(); the table is destroyed when the driver which
+ * created it is unbound, after the driver's other device managed
+ * resources allocated later, e.g. devm_request_irq() of its entries.
+ *
+ * Context: Process context.
+ * Return: The table or an ERR_PTR(), see msi_create_table().
+ */
+struct msi_table *devm_msi_create_table(struct device *dev,
+					const struct msi_domain_template *bus_template,
+					const struct msi_table_info *info)
+{
+	struct msi_table *table;
+	int ret;
+
+	table = msi_create_table(dev, bus_template, info);
+	if (IS_ERR(table))
+		return table;
+
+	ret = devm_add_action_or_reset(dev, msi_table_devm_destroy, table);
+	return ret ? ERR_PTR(ret) : table;
+}
+EXPORT_SYMBOL_GPL(devm_msi_create_table);
+
+/* Entries of the default table are allocated by its bus code */
+static int msi_table_check(struct msi_table *table)
+{
+	if (WARN_ON_ONCE(!table))
+		return -EINVAL;
+	return table->id == MSI_DEFAULT_DOMAIN ? -EOPNOTSUPP : 0;
+}
+
+/**
+ * msi_table_alloc - Allocate an entry of an MSI table and its interrupt
+ * @table:	A table from msi_create_table()
+ * @index:	The entry's index, or %MSI_ANY_INDEX for the lowest free one
+ * @icookie:	Optional per entry data for the store callbacks, stored in
+ *		&msi_desc.data.icookie, e.g. the entry's queue
+ * @affdesc:	Optional affinity of the interrupt
+ *
+ * Calls &msi_table_ops.prepare_desc, masks the entry and allocates its
+ * interrupt, which is not requested yet.
+ *
+ * Context: Process context; takes the table's lock.
+ * Return: &msi_map.index is the entry's index and &msi_map.virq its
+ * interrupt number; on failure &msi_map.index is an error code and
+ * &msi_map.virq 0: -ERANGE when @index is beyond the table's size,
+ * -EBUSY when it is allocated, -ENOSPC when no index is free, the error
+ * of @prepare_desc or of the parent domain (e.g. -ENOSPC when it has no
+ * vector left), -ENOMEM, -EOPNOTSUPP on a default table.
+ */
+struct msi_map msi_table_alloc(struct msi_table *table, unsigned int index,
+			       const union msi_instance_cookie *icookie,
+			       const struct irq_affinity_desc *affdesc)
+{
+	struct msi_map map = { };
+	int ret;
+
+	might_sleep();
+	ret = msi_table_check(table);
+	if (ret) {
+		map.index = ret;
+		return map;
+	}
+
+	mutex_lock(&table->lock);
+	map = msi_table_alloc_locked(table, index, icookie, affdesc);
+	mutex_unlock(&table->lock);
+	return map;
+}
+EXPORT_SYMBOL_GPL(msi_table_alloc);
+
+/**
+ * msi_table_free - Free an entry of an MSI table and its interrupt
+ * @table:	A table from msi_create_table()
+ * @index:	The entry's index
+ *
+ * Frees the entry's interrupt, then calls &msi_table_ops.release_desc.
+ *
+ * Context: Process context; takes the table's lock.
+ * Return: 0, -ENOENT when the entry is not allocated, -EBUSY when its
+ * interrupt is requested (nothing is freed then), -EOPNOTSUPP on a
+ * default table.
+ */
+int msi_table_free(struct msi_table *table, unsigned int index)
+{
+	return msi_table_free_range(table, index, index);
+}
+EXPORT_SYMBOL_GPL(msi_table_free);
+
+/**
+ * msi_table_alloc_range - Allocate a range of entries and their interrupts
+ * @table:	A table from msi_create_table()
+ * @first:	Index of the first entry
+ * @last:	Index of the last entry (inclusive)
+ *
+ * Allocates all entries or none, as msi_table_alloc() does one.
+ *
+ * Context: Process context; takes the table's lock.
+ * Return: 0; -EINVAL when @first > @last, -ERANGE when @last is beyond
+ * the table's size, -EBUSY when an entry of the range is allocated, or
+ * an error of msi_table_alloc().
+ */
+int msi_table_alloc_range(struct msi_table *table, unsigned int first,
+			  unsigned int last)
+{
+	int ret;
+
+	might_sleep();
+	ret = msi_table_check(table);
+	if (ret)
+		return ret;
+
+	mutex_lock(&table->lock);
+	ret = msi_table_alloc_range_locked(table, first, last);
+	mutex_unlock(&table->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(msi_table_alloc_range);
+
+/**
+ * msi_table_free_range - Free the allocated entries of a range
+ * @table:	A table from msi_create_table()
+ * @first:	Index of the first entry
+ * @last:	Index of the last entry (inclusive)
+ *
+ * Context: Process context; takes the table's lock.
+ * Return: 0; -ENOENT when no entry of the range is allocated, -EBUSY
+ * when the interrupt of one of them is requested (nothing is freed
+ * then), -EINVAL when @first > @last, -EOPNOTSUPP on a default table.
+ */
+int msi_table_free_range(struct msi_table *table, unsigned int first,
+			 unsigned int last)
+{
+	int ret;
+
+	might_sleep();
+	ret = msi_table_check(table);
+	if (ret)
+		return ret;
+	if (first > last)
+		return -EINVAL;
+
+	mutex_lock(&table->lock);
+	ret = msi_table_free_range_locked(table, first, last);
+	mutex_unlock(&table->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(msi_table_free_range);
+
+/**
+ * msi_table_lock - Lock an MSI table for iteration
+ * @table:	The table
  */
 void msi_table_lock(struct msi_table *table)
 {
@@ -101,856 +362,160 @@ void msi_table_lock(struct msi_table *table)
 EXPORT_SYMBOL_GPL(msi_table_lock);
 
 /**
- * msi_table_unlock - Unlock the descriptors of an MSI table
- * @table:	The table to unlock
+ * msi_table_unlock - Unlock an MSI table
+ * @table:	The table
  */
 void msi_table_unlock(struct msi_table *table)
 {
-	/* Invalidate the index which was cached by the iterator */
-	table->iter_idx = table->max_index;
+	/* Invalidate the iterator's position */
+	table->iter_idx = MSI_XA_MAX_INDEX;
 	mutex_unlock(&table->lock);
 }
 EXPORT_SYMBOL_GPL(msi_table_unlock);
 
-static struct msi_desc *msi_table_find_desc(struct msi_table *table,
-					    enum msi_desc_filter filter)
-{
-	struct msi_desc *desc;
-
-	xa_for_each_range(&table->store, table->iter_idx, desc,
-			  table->iter_idx, table->max_index) {
-		if (msi_desc_match(desc, filter))
-			return desc;
-	}
-	table->iter_idx = table->max_index;
-	return NULL;
-}
-
 /**
- * msi_table_first_desc - Get the first MSI descriptor of a table
- * @table:	The table to operate on
+ * msi_table_first_desc - The first MSI descriptor of a table
+ * @table:	The table, locked with msi_table_lock()
  * @filter:	Descriptor state filter
  *
- * Must be called with the table locked, see msi_table_lock().
- *
- * Return: Pointer to the first MSI descriptor matching the search
- *	   criteria, %NULL if none found.
+ * Return: The descriptor with the lowest index which matches @filter, or
+ * NULL.
  */
 struct msi_desc *msi_table_first_desc(struct msi_table *table,
 				      enum msi_desc_filter filter)
 {
-	lockdep_assert_held(&table->lock);
-
-	table->iter_idx = 0;
-	return msi_table_find_desc(table, filter);
+	return msi_domain_first_desc(table->dev, table->id, filter);
 }
 EXPORT_SYMBOL_GPL(msi_table_first_desc);
 
 /**
- * msi_table_next_desc - Get the next MSI descriptor of a table
- * @table:	The table to operate on
+ * msi_table_next_desc - The next MSI descriptor of a table
+ * @table:	The table, locked with msi_table_lock()
  * @filter:	Descriptor state filter
  *
- * The first invocation of msi_table_next_desc() has to be preceded by a
- * successful invocation of msi_table_first_desc(). Consecutive invocations
- * are only valid if the previous one was successful. All these operations
- * have to be done within the same locked region of the table.
+ * Continues after the descriptor msi_table_first_desc() or the previous
+ * call returned, in the same locked section.
  *
- * Return: Pointer to the next MSI descriptor matching the search
- *	   criteria, %NULL if none found.
+ * Return: The next descriptor which matches @filter, or NULL.
  */
 struct msi_desc *msi_table_next_desc(struct msi_table *table,
 				     enum msi_desc_filter filter)
 {
-	lockdep_assert_held(&table->lock);
-
-	if (table->iter_idx >= table->max_index)
-		return NULL;
-
-	table->iter_idx++;
-	return msi_table_find_desc(table, filter);
+	return msi_next_desc(table->dev, table->id, filter);
 }
 EXPORT_SYMBOL_GPL(msi_table_next_desc);
 
-#ifdef CONFIG_GENERIC_MSI_IRQ_DOMAIN
 /*
- * A driver created table with the irq domain which represents it. The
- * domain is a child of the parent handed to msi_create_table(), its chip
- * forwards to the table's message store callbacks.
+ * Write the cached message of an entry to its store again, masked while
+ * the store is rewritten, and leave the mask as the interrupt has it.
+ * Called with the table and the interrupt descriptor locked.
  */
-struct msi_table_domain {
-	struct msi_table	table;
-	struct msi_domain_info	info;
-	struct msi_domain_ops	ops;
-	struct irq_chip		chip;
-	struct fwnode_handle	*fwnode;
-};
-
-/* The default table uses the device's MSI domain */
-static struct irq_domain *msi_table_irq_domain(struct msi_table *table)
+static void msi_table_rewrite_entry(struct msi_table *table, struct irq_desc *idesc,
+				    struct msi_desc *desc)
 {
-	return table->domain ?: dev_get_msi_domain(table->dev);
-}
+	struct irq_data *data = irq_desc_get_irq_data(idesc);
 
-static bool msi_table_is_default(struct msi_table *table)
-{
-	return table->flags & MSI_TABLE_DEFAULT;
-}
-
-/* The highest index which entries can be allocated at */
-static unsigned int msi_table_last_index(struct msi_table *table)
-{
-	return table->hwsize ? table->hwsize - 1 : table->max_index;
-}
-
-static struct msi_table *irqd_to_msi_table(struct irq_data *d)
-{
-	struct msi_domain_info *info = d->domain->host_data;
-
-	return info->data;
-}
-
-static void msi_table_irq_mask(struct irq_data *d)
-{
-	struct msi_table *table = irqd_to_msi_table(d);
-
-	table->ops->mask(table, irq_data_get_msi_desc(d));
-}
-
-static void msi_table_irq_unmask(struct irq_data *d)
-{
-	struct msi_table *table = irqd_to_msi_table(d);
-
-	table->ops->unmask(table, irq_data_get_msi_desc(d));
-}
-
-static void msi_table_irq_write_msg(struct irq_data *d, struct msi_msg *msg)
-{
-	struct msi_table *table = irqd_to_msi_table(d);
-	struct msi_desc *desc = irq_data_get_msi_desc(d);
-
-	desc->msg = *msg;
-	table->ops->write_msg(table, desc, msg);
-}
-
-/* The hardware interrupt number in the table's domain is the index */
-static void msi_table_set_desc(msi_alloc_info_t *arg, struct msi_desc *desc)
-{
-	arg->desc = desc;
-	arg->hwirq = desc->msi_index;
-}
-
-static int msi_table_check_info(const struct msi_table_info *info)
-{
-	const struct msi_table_ops *ops = info->ops;
-
-	if (!info->name || !ops || !ops->write_msg || !ops->mask || !ops->unmask)
-		return -EINVAL;
-	if (info->flags & ~MSI_TABLE_DRIVER_FLAGS)
-		return -EINVAL;
-	if (info->hwsize > MSI_TABLE_MAX_INDEX + 1)
-		return -EINVAL;
-	return 0;
-}
-
-static int msi_table_create_domain(struct msi_table_domain *td,
-				   struct irq_domain *parent)
-{
-	struct msi_table *table = &td->table;
-	char *name;
-
-	td->chip.name = table->name;
-	td->chip.irq_mask = msi_table_irq_mask;
-	td->chip.irq_unmask = msi_table_irq_unmask;
-	td->chip.irq_write_msi_msg = msi_table_irq_write_msg;
-	/* Which of ack and eoi is used depends on the flow handler */
-	td->chip.irq_ack = irq_chip_ack_parent;
-	td->chip.irq_eoi = irq_chip_eoi_parent;
-	td->chip.irq_retrigger = irq_chip_retrigger_hierarchy;
-	/* Message signalled: nothing to mask for threaded oneshot handlers */
-	td->chip.flags = IRQCHIP_SKIP_SET_WAKE | IRQCHIP_ONESHOT_SAFE;
-
-	td->ops.set_desc = msi_table_set_desc;
-
-	td->info.flags = MSI_FLAG_USE_DEF_DOM_OPS | MSI_FLAG_USE_DEF_CHIP_OPS;
-	td->info.ops = &td->ops;
-	td->info.chip = &td->chip;
-	if (table->bus_ops && table->bus_ops->handler) {
-		td->info.handler = table->bus_ops->handler;
-		td->info.handler_name = table->bus_ops->handler_name;
-	} else {
-		td->info.handler = handle_edge_irq;
-		td->info.handler_name = "edge";
-	}
-	td->info.data = table;
-
-	/* The domain's name must be unique: "<device>-<table>-<id>" */
-	name = kasprintf(GFP_KERNEL, "%s-%s", dev_name(table->dev), table->name);
-	if (!name)
-		return -ENOMEM;
-	td->fwnode = irq_domain_alloc_named_id_fwnode(name, table->id);
-	kfree(name);
-	if (!td->fwnode)
-		return -ENOMEM;
-
-	table->domain = msi_create_irq_domain(td->fwnode, &td->info, parent);
-	if (!table->domain) {
-		irq_domain_free_fwnode(td->fwnode);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-/**
- * msi_create_table - Create an MSI table for a device
- * @dev:	The device which owns the message store
- * @parent:	The parent irq domain, e.g. the interrupt remapping or the
- *		vector domain which serves the device's MSI domain
- * @info:	Description of the table and its message store
- *
- * Creates a table with its own irq domain, a child of @parent, and its
- * own lock. Entries are allocated with msi_table_alloc() or
- * msi_table_alloc_range() and freed with msi_table_free() or
- * msi_table_free_range().
- *
- * The table lives in the device's MSI data, a device managed resource:
- * call this with a driver bound to @dev, in probe or later. A table which
- * the driver has not destroyed with msi_destroy_table() when it unbinds
- * is destroyed then, and must not be used afterwards.
- *
- * Context: process context, may sleep.
- * Return: the new table, or an ERR_PTR(): -EINVAL for invalid arguments,
- * -ENOMEM when memory or the irq domain could not be allocated.
- */
-struct msi_table *msi_create_table(struct device *dev,
-				   struct irq_domain *parent,
-				   const struct msi_table_info *info)
-{
-	struct msi_table_domain *td;
-	struct msi_table *table;
-	int ret;
-
-	if (!dev || !parent || !info)
-		return ERR_PTR(-EINVAL);
-	ret = msi_table_check_info(info);
-	if (ret)
-		return ERR_PTR(ret);
-
-	ret = msi_setup_device_data(dev);
-	if (ret)
-		return ERR_PTR(ret);
-
-	td = kzalloc(sizeof(*td), GFP_KERNEL);
-	if (!td)
-		return ERR_PTR(-ENOMEM);
-
-	table = &td->table;
-	table->dev = dev;
-	table->hwsize = info->hwsize;
-	table->max_index = info->hwsize ? info->hwsize - 1 : MSI_TABLE_MAX_INDEX;
-	table->flags = info->flags;
-	table->name = info->name;
-	table->ops = info->ops;
-	table->bus_ops = info->bus_ops;
-	table->data = info->data;
-	xa_init_flags(&table->store, XA_FLAGS_ALLOC);
-	mutex_init(&table->lock);
-
-	ret = xa_alloc(&dev->msi.data->tables, &table->id, table, xa_limit_32b,
-		       GFP_KERNEL);
-	if (ret)
-		goto free;
-
-	ret = msi_table_create_domain(td, parent);
-	if (ret)
-		goto erase;
-	return table;
-
-erase:
-	xa_erase(&dev->msi.data->tables, table->id);
-free:
-	mutex_destroy(&table->lock);
-	kfree(td);
-	return ERR_PTR(ret);
-}
-EXPORT_SYMBOL_GPL(msi_create_table);
-
-static bool msi_table_has_requested_irqs(struct msi_table *table,
-					 unsigned int first, unsigned int last)
-{
-	struct msi_desc *desc;
-	unsigned long idx;
-
-	xa_for_each_range(&table->store, idx, desc, first, last) {
-		if (desc->irq && irq_has_action(desc->irq))
-			return true;
-	}
-	return false;
-}
-
-/* Remove a descriptor from the table and free its interrupt */
-static void msi_table_erase_desc(struct msi_table *table, struct msi_desc *desc,
-				 bool prepared)
-{
-	struct irq_data *irqd;
-
-	xa_erase(&table->store, desc->msi_index);
-	if (desc->irq) {
-		if (msi_table_is_default(table))
-			msi_domain_del_desc_sysfs(table->dev, desc);
-		irqd = irq_domain_get_irq_data(msi_table_irq_domain(table),
-					       desc->irq);
-		if (irqd && irqd_is_activated(irqd))
-			irq_domain_deactivate_irq(irqd);
-		irq_domain_free_irqs(desc->irq, 1);
-		WRITE_ONCE(desc->irq, 0);
-	}
-	if (prepared && table->ops && table->ops->release_desc)
-		table->ops->release_desc(table, desc);
-	msi_free_desc(desc);
-}
-
-static void msi_table_erase_range(struct msi_table *table, unsigned int first,
-				  unsigned int last)
-{
-	struct msi_desc *desc;
-	unsigned long idx;
-
-	xa_for_each_range(&table->store, idx, desc, first, last) {
-		msi_table_erase_desc(table, desc, true);
-		cond_resched();
-	}
-}
-
-/*
- * Free all entries and mark the table dying, so that allocations fail
- * from here on, unless an interrupt of the table is still requested.
- */
-static int msi_table_empty(struct msi_table *table)
-{
-	int ret = 0;
-
-	msi_table_lock(table);
-	if (msi_table_has_requested_irqs(table, 0, table->max_index)) {
-		ret = -EBUSY;
-	} else {
-		table->flags |= MSI_TABLE_DYING;
-		msi_table_erase_range(table, 0, table->max_index);
-	}
-	msi_table_unlock(table);
-	return ret;
-}
-
-/* Empty the table and free it, unless an interrupt is still requested */
-static int msi_table_destroy(struct msi_table *table)
-{
-	struct msi_table_domain *td = container_of(table, struct msi_table_domain, table);
-	int ret;
-
-	ret = msi_table_empty(table);
-	if (ret)
-		return ret;
-
-	xa_erase(&table->dev->msi.data->tables, table->id);
-	irq_domain_remove(table->domain);
-	irq_domain_free_fwnode(td->fwnode);
-	xa_destroy(&table->store);
-	mutex_destroy(&table->lock);
-	kfree(td);
-	return 0;
-}
-
-static bool msi_table_is_driver_table(struct msi_table *table)
-{
-	return table && !msi_table_is_default(table);
-}
-
-/* Driver tables, and default tables which the bus lets allocate */
-static bool msi_table_allocatable(struct msi_table *table)
-{
-	return table && (!msi_table_is_default(table) ||
-			 READ_ONCE(table->flags) & MSI_TABLE_ALLOC_DYN);
-}
-
-/**
- * msi_table_can_alloc - Tell whether entries of a table can be allocated
- * @table:	The table, may be %NULL
- *
- * Entries of a driver created table can be allocated and freed one by
- * one until the table is destroyed. Entries of a default table can be
- * allocated and freed one by one where the bus and the parent domain
- * support it, e.g. PCI/MSI-X while MSI-X is enabled.
- *
- * Return: true if msi_table_alloc() and msi_table_free() can be used on
- * @table.
- */
-bool msi_table_can_alloc(struct msi_table *table)
-{
-	return msi_table_allocatable(table) &&
-	       !(READ_ONCE(table->flags) & MSI_TABLE_DYING);
-}
-EXPORT_SYMBOL_GPL(msi_table_can_alloc);
-
-/*
- * Allocations are refused once the table is being destroyed, and on a
- * default table once the bus has revoked them, e.g. when MSI-X was
- * disabled after the unlocked check in the caller.
- */
-static bool msi_table_is_dying(struct msi_table *table)
-{
-	lockdep_assert_held(&table->lock);
-	return table->flags & MSI_TABLE_DYING || !msi_table_allocatable(table);
-}
-
-/**
- * msi_destroy_table - Destroy an MSI table
- * @table:	The table to destroy
- *
- * Frees the interrupts and descriptors of all entries, the table's irq
- * domain and the table itself. All interrupts of the table must have
- * been freed with free_irq() before.
- *
- * Context: process context, may sleep.
- * Return: 0 on success, -EINVAL for %NULL, the default table or a device
- * managed table, -EBUSY if an interrupt of the table is still requested.
- * On error the table is unchanged.
- */
-int msi_destroy_table(struct msi_table *table)
-{
-	if (!msi_table_is_driver_table(table) || table->flags & MSI_TABLE_MANAGED)
-		return -EINVAL;
-
-	return msi_table_destroy(table);
-}
-EXPORT_SYMBOL_GPL(msi_destroy_table);
-
-/*
- * Called when the MSI data of a device is released: destroy the tables
- * which the driver did not destroy. A table with requested interrupts
- * is a driver bug; it is leaked rather than freed under a live handler.
- */
-void msi_destroy_device_tables(struct msi_device_data *md)
-{
-	struct msi_table *table;
-	unsigned long id;
-
-	xa_for_each(&md->tables, id, table)
-		WARN_ON_ONCE(msi_table_destroy(table));
-	xa_destroy(&md->tables);
-}
-
-static void devm_msi_destroy_table(void *table)
-{
-	WARN_ON_ONCE(msi_table_destroy(table));
-}
-
-/**
- * devm_msi_create_table - Create a device managed MSI table
- * @dev:	The device which owns the message store
- * @parent:	The parent irq domain
- * @info:	Description of the table and its message store
- *
- * Same as msi_create_table(), but the table is destroyed when the driver
- * is unbound from @dev. The table must not be passed to
- * msi_destroy_table().
- *
- * Context: process context, may sleep.
- * Return: the new table, or an ERR_PTR() as for msi_create_table().
- */
-struct msi_table *devm_msi_create_table(struct device *dev,
-					struct irq_domain *parent,
-					const struct msi_table_info *info)
-{
-	struct msi_table *table;
-	int ret;
-
-	table = msi_create_table(dev, parent, info);
-	if (IS_ERR(table))
-		return table;
-
-	ret = devm_add_action_or_reset(dev, devm_msi_destroy_table, table);
-	if (ret)
-		return ERR_PTR(ret);
-	table->flags |= MSI_TABLE_MANAGED;
-	return table;
-}
-EXPORT_SYMBOL_GPL(devm_msi_create_table);
-
-/* Allocate the interrupt of a descriptor which is in the table */
-static int msi_table_alloc_irq(struct msi_table *table, struct msi_desc *desc)
-{
-	struct irq_domain *domain = msi_table_irq_domain(table);
-	struct msi_domain_info *info = domain->host_data;
-	struct device *dev = table->dev;
-	msi_alloc_info_t arg = { };
-	struct irq_data *irqd;
-	unsigned int vflags;
-	int virq, ret;
-
-	ret = msi_domain_prepare_irqs(domain, dev, 1, &arg);
-	if (ret)
-		return ret;
-
-	if (table->bus_ops && table->bus_ops->prepare) {
-		ret = table->bus_ops->prepare(table, desc, &arg);
-		if (ret)
-			return ret;
-	}
-	info->ops->set_desc(&arg, desc);
-
-	virq = __irq_domain_alloc_irqs(domain, -1, 1, dev_to_node(dev), &arg,
-				       false, desc->affinity);
-	if (virq < 0)
-		return virq;
-
-	irq_set_msi_desc(virq, desc);
-	irq_debugfs_copy_devname(virq, dev);
-	/*
-	 * Driver tables do not use reservation mode: the entry is masked
-	 * by its store until the interrupt is requested and gets its
-	 * final target then, or right here with MSI_TABLE_ACTIVATE_EARLY.
-	 * A default table entry is set up as the bus sets up all others.
-	 */
-	if (msi_table_is_default(table))
-		vflags = msi_domain_virq_flags(domain, dev);
-	else
-		vflags = table->flags & MSI_TABLE_ACTIVATE_EARLY ? VIRQ_ACTIVATE : 0;
-	ret = msi_init_virq(domain, virq, vflags);
-	if (ret)
-		goto free;
-	if (msi_table_is_default(table)) {
-		ret = msi_domain_add_desc_sysfs(domain, dev, desc);
-		if (ret)
-			goto deactivate;
-	}
-	return 0;
-
-deactivate:
-	msi_domain_del_desc_sysfs(dev, desc);
-	/* msi_init_virq() may have activated it: undo that before the free */
-	irqd = irq_domain_get_irq_data(domain, virq);
-	if (irqd_is_activated(irqd))
-		irq_domain_deactivate_irq(irqd);
-free:
-	irq_domain_free_irqs(virq, 1);
-	WRITE_ONCE(desc->irq, 0);
-	return ret;
-}
-
-/*
- * @desc is in the table: let the store prepare it and allocate its
- * interrupt. On failure @desc is removed from the table and freed.
- */
-static int msi_table_setup_desc(struct msi_table *table, struct msi_desc *desc)
-{
-	int ret;
-
-	if (table->ops && table->ops->prepare_desc) {
-		ret = table->ops->prepare_desc(table, desc);
-		if (ret) {
-			msi_table_erase_desc(table, desc, false);
-			return ret;
-		}
-	}
-	ret = msi_table_alloc_irq(table, desc);
-	if (ret)
-		msi_table_erase_desc(table, desc, true);
-	return ret;
-}
-
-/*
- * Add @desc at @index, or at the lowest free index for MSI_ANY_INDEX, let
- * the store prepare it and allocate its interrupt. On failure the table
- * is as before and @desc is freed.
- */
-static int msi_table_add_desc(struct msi_table *table, struct msi_desc *desc,
-			      unsigned int index)
-{
-	int ret;
-
-	lockdep_assert_held(&table->lock);
-
-	if (index == MSI_ANY_INDEX) {
-		ret = xa_alloc(&table->store, &desc->msi_index, desc,
-			       XA_LIMIT(0, msi_table_last_index(table)),
-			       GFP_KERNEL);
-		/* xa_alloc() reports a full range as -EBUSY */
-		if (ret == -EBUSY)
-			ret = -ENOSPC;
-	} else {
-		desc->msi_index = index;
-		ret = xa_insert(&table->store, index, desc, GFP_KERNEL);
-	}
-	if (ret) {
-		msi_free_desc(desc);
-		return ret;
-	}
-	return msi_table_setup_desc(table, desc);
-}
-
-/**
- * msi_table_alloc - Allocate one entry of an MSI table
- * @table:	The table to allocate from
- * @index:	The index of the entry, or %MSI_ANY_INDEX for the lowest
- *		free index
- * @cookie:	Optional per entry data for the store callbacks, copied to
- *		&msi_desc.cookie. Must be %NULL for a default table.
- * @affinity:	Optional affinity for the interrupt
- *
- * Adds a descriptor at @index, calls the store's prepare_desc() callback
- * and allocates the interrupt. Entries can be allocated at any time
- * after the table has been created, while other entries of the table
- * are in use. Entries of a default table can be allocated where
- * msi_table_can_alloc() says so, up to its hardware size.
- *
- * Context: process context, may sleep. Takes the table lock.
- * Return: the index and the Linux interrupt number of the entry. On
- * failure both members hold the error code: -EINVAL for an invalid
- * table, a table which does not allow allocation or an index beyond the
- * table's size, -EBUSY if the entry at @index is already allocated,
- * -ENOSPC if there is no free index, -ENODEV if the table is being
- * destroyed or the bus revoked allocation meanwhile, -ENOMEM or the
- * error of the prepare_desc() callback or of the parent domain
- * otherwise. On failure the table is unchanged.
- */
-struct msi_map msi_table_alloc(struct msi_table *table, unsigned int index,
-			       const union msi_entry_cookie *cookie,
-			       const struct irq_affinity_desc *affinity)
-{
-	struct msi_map map = { };
-	struct msi_desc *desc;
-	int ret;
-
-	if (!msi_table_allocatable(table) ||
-	    (index != MSI_ANY_INDEX && index > msi_table_last_index(table))) {
-		ret = -EINVAL;
-		goto fail;
-	}
-	/* The bus owns the per entry data of a default table's descriptors */
-	if (cookie && msi_table_is_default(table)) {
-		ret = -EINVAL;
-		goto fail;
-	}
-
-	desc = msi_alloc_desc(table->dev, 1, affinity);
-	if (!desc) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	if (cookie)
-		desc->cookie = *cookie;
-
-	msi_table_lock(table);
-	if (msi_table_is_dying(table)) {
-		msi_free_desc(desc);
-		ret = -ENODEV;
-	} else {
-		ret = msi_table_add_desc(table, desc, index);
-	}
-	if (!ret) {
-		map.index = desc->msi_index;
-		map.virq = desc->irq;
-	}
-	msi_table_unlock(table);
-	if (!ret)
-		return map;
-fail:
-	map.index = ret;
-	map.virq = ret;
-	return map;
-}
-EXPORT_SYMBOL_GPL(msi_table_alloc);
-
-/**
- * msi_table_free - Free one entry of an MSI table
- * @table:	The table to free from
- * @index:	The index of the entry
- *
- * Frees the interrupt of the entry, calls the store's release_desc()
- * callback and frees the descriptor. The interrupt must have been freed
- * with free_irq() before.
- *
- * Context: process context, may sleep. Takes the table lock.
- * Return: 0 on success, -EINVAL for an invalid table or index, -ENOENT
- * if the entry is not allocated, -EBUSY if its interrupt is still
- * requested. On error the table is unchanged.
- */
-int msi_table_free(struct msi_table *table, unsigned int index)
-{
-	struct msi_desc *desc;
-	int ret = 0;
-
-	if (!msi_table_allocatable(table) || index > msi_table_last_index(table))
-		return -EINVAL;
-
-	msi_table_lock(table);
-	desc = xa_load(&table->store, index);
-	if (!desc)
-		ret = -ENOENT;
-	else if (msi_table_has_requested_irqs(table, index, index))
-		ret = -EBUSY;
-	else
-		msi_table_erase_desc(table, desc, true);
-	msi_table_unlock(table);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(msi_table_free);
-
-static int msi_table_check_range(struct msi_table *table, unsigned int first,
-				 unsigned int last)
-{
-	if (!msi_table_allocatable(table))
-		return -EINVAL;
-	if (first > last || last > msi_table_last_index(table))
-		return -EINVAL;
-	return 0;
-}
-
-/**
- * msi_table_alloc_range - Allocate the entries of a range of an MSI table
- * @table:	The table to allocate from
- * @first:	First index of the range
- * @last:	Last index of the range (inclusive)
- *
- * Allocates a descriptor and an interrupt for each index from @first to
- * @last. Either all entries are allocated or none.
- *
- * Context: process context, may sleep. Takes the table lock.
- * Return: 0 on success, -EINVAL for an invalid table or range, -EBUSY if
- * an entry in the range is already allocated, -ENODEV if the table is
- * being destroyed, -ENOMEM or the error of the store's prepare_desc()
- * callback or of the parent domain otherwise.
- */
-int msi_table_alloc_range(struct msi_table *table, unsigned int first,
-			  unsigned int last)
-{
-	unsigned long idx = first;
-	struct msi_desc *desc;
-	unsigned int i;
-	int ret;
-
-	ret = msi_table_check_range(table, first, last);
-	if (ret)
-		return ret;
-
-	msi_table_lock(table);
-	if (msi_table_is_dying(table)) {
-		ret = -ENODEV;
-		goto unlock;
-	}
-	if (xa_find(&table->store, &idx, last, XA_PRESENT)) {
-		ret = -EBUSY;
-		goto unlock;
-	}
-
-	for (i = first; i <= last; i++) {
-		desc = msi_alloc_desc(table->dev, 1, NULL);
-		if (!desc) {
-			ret = -ENOMEM;
-			break;
-		}
-		ret = msi_table_add_desc(table, desc, i);
-		if (ret)
-			break;
-		cond_resched();
-	}
-	if (ret && i > first)
-		msi_table_erase_range(table, first, i - 1);
-unlock:
-	msi_table_unlock(table);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(msi_table_alloc_range);
-
-/**
- * msi_table_free_range - Free the entries of a range of an MSI table
- * @table:	The table to free from
- * @first:	First index of the range
- * @last:	Last index of the range (inclusive)
- *
- * Frees the interrupts and descriptors of all allocated entries from
- * @first to @last. Indices in the range which are not allocated are
- * skipped. The interrupts must have been freed with free_irq() before.
- *
- * Context: process context, may sleep. Takes the table lock.
- * Return: 0 on success, -EINVAL for an invalid table or range, -EBUSY if
- * an interrupt in the range is still requested, in which case nothing
- * is freed.
- */
-int msi_table_free_range(struct msi_table *table, unsigned int first,
-			 unsigned int last)
-{
-	int ret;
-
-	ret = msi_table_check_range(table, first, last);
-	if (ret)
-		return ret;
-
-	msi_table_lock(table);
-	if (msi_table_has_requested_irqs(table, first, last))
-		ret = -EBUSY;
-	else
-		msi_table_erase_range(table, first, last);
-	msi_table_unlock(table);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(msi_table_free_range);
-
-/* Rewrite the entry's last message and its mask state into the store */
-static void msi_table_restore_desc(struct msi_table *table, struct msi_desc *desc)
-{
-	struct irq_data *irqd;
-	struct irq_desc *irqdesc;
-	unsigned long flags;
-
-	/* Serializes against affinity changes, which write the message */
-	irqdesc = irq_get_desc_lock(desc->irq, &flags, 0);
-	if (!irqdesc)
-		return;
-	irqd = irq_desc_get_irq_data(irqdesc);
-	/* Masked, so the entry does not fire with a half written message */
 	table->ops->mask(table, desc);
-	table->ops->write_msg(table, desc, &desc->msg);
-	if (!irqd_irq_masked(irqd))
+	if (irqd_is_activated(data))
+		table->ops->write_msg(table, desc, &desc->msg);
+	if (!irqd_irq_masked(data) && irqd_is_activated(data))
 		table->ops->unmask(table, desc);
-	irq_put_desc_unlock(irqdesc, flags);
 }
 
 /**
- * msi_table_restore - Rewrite the message store of an MSI table
- * @table:	The driver created table to restore
+ * msi_table_restore - Write every entry of an MSI table to its store again
+ * @table:	A table from msi_create_table()
  *
- * Writes the message and the mask state of every allocated entry into
- * the message store again: the entry's cached message (&msi_desc.msg,
- * the last one the core wrote, all zero if its interrupt was never
- * activated or has been deactivated) and the mask state of its
- * interrupt. Each entry is masked while its message is written. For a
- * device which lost its store's content, e.g. in a function reset or a
- * power transition, as pci_restore_msi_state() does for the MSI-X table.
+ * After the device lost its store's content (resume, a reset), writes
+ * each entry's message again and restores its mask. Entries whose
+ * interrupt is not activated are left masked.
  *
- * Context: process context, may sleep. Takes the table lock and the
- * interrupt descriptor lock of each entry, so it is serialized against
- * the allocation and free of entries and against affinity changes.
- * Return: 0 on success, -EINVAL for %NULL or a default table, whose
- * store the bus restores, -ENODEV if the table is being destroyed.
+ * Context: Process context; takes the table's lock.
+ * Return: 0, -EOPNOTSUPP on a default table (its bus code restores it).
  */
 int msi_table_restore(struct msi_table *table)
 {
 	struct msi_desc *desc;
-	int ret = 0;
+	struct irq_desc *idesc;
+	unsigned long flags;
+	int ret;
 
-	if (!msi_table_is_driver_table(table))
+	might_sleep();
+	ret = msi_table_check(table);
+	if (ret)
+		return ret;
+
+	msi_table_lock(table);
+	msi_table_for_each_desc(desc, table, MSI_DESC_ASSOCIATED) {
+		idesc = irq_get_desc_lock(desc->irq, &flags, 0);
+		if (WARN_ON_ONCE(!idesc))
+			continue;
+		msi_table_rewrite_entry(table, idesc, desc);
+		irq_put_desc_unlock(idesc, flags);
+	}
+	msi_table_unlock(table);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(msi_table_restore);
+
+/**
+ * msi_table_set_cookie - Change the cookie of an allocated entry
+ * @table:	A table from msi_create_table()
+ * @index:	The entry's index
+ * @icookie:	The new cookie
+ *
+ * For a store whose entries carry per entry state, e.g. a queue which
+ * moves to another PASID and keeps its interrupt. The entry is masked,
+ * its cookie replaced and its message written again, so the store's
+ * @write_msg sees the new cookie, and the mask is restored; the
+ * interrupt stays requested and allocated.
+ *
+ * Context: Process context; takes the table's lock.
+ * Return: 0, -ENOENT when the entry is not allocated, -EINVAL for a NULL
+ * @icookie, -EOPNOTSUPP on a default table.
+ */
+int msi_table_set_cookie(struct msi_table *table, unsigned int index,
+			 const union msi_instance_cookie *icookie)
+{
+	struct msi_desc *desc;
+	struct irq_desc *idesc;
+	unsigned long flags;
+	int ret;
+
+	might_sleep();
+	ret = msi_table_check(table);
+	if (ret)
+		return ret;
+	if (!icookie)
 		return -EINVAL;
 
 	msi_table_lock(table);
-	if (table->flags & MSI_TABLE_DYING) {
-		ret = -ENODEV;
-	} else {
-		msi_table_for_each_desc(desc, table, MSI_DESC_ASSOCIATED)
-			msi_table_restore_desc(table, desc);
+	desc = xa_load(&table->store, index);
+	if (!desc || !desc->irq) {
+		msi_table_unlock(table);
+		return -ENOENT;
 	}
+	idesc = irq_get_desc_lock(desc->irq, &flags, 0);
+	if (WARN_ON_ONCE(!idesc)) {
+		msi_table_unlock(table);
+		return -EINVAL;
+	}
+	desc->data.icookie = *icookie;
+	msi_table_rewrite_entry(table, idesc, desc);
+	irq_put_desc_unlock(idesc, flags);
 	msi_table_unlock(table);
-	return ret;
+	return 0;
 }
-EXPORT_SYMBOL_GPL(msi_table_restore);
-#endif /* CONFIG_GENERIC_MSI_IRQ_DOMAIN */
+EXPORT_SYMBOL_GPL(msi_table_set_cookie);
+
+/**
+ * msi_table_drvdata - The creator's data of a device defined MSI table
+ * @table:	The table
+ *
+ * Return: &msi_table_info.data as passed to msi_create_table().
+ */
+void *msi_table_drvdata(struct msi_table *table)
+{
+	return table->data;
+}
+EXPORT_SYMBOL_GPL(msi_table_drvdata);

@@ -6,9 +6,11 @@ needs apply
 
 # Who must be asked, by subject prefix
 expect=(
+	"genirq/irqdesc:|Thomas Gleixner"
 	"genirq/proc:|Thomas Gleixner"
 	"genirq/msi:|Thomas Gleixner"
 	"kunit:|Brendan Higgins"
+	"mm/failslab:|Andrew Morton"
 	"PCI/MSI:|Bjorn Helgaas"
 	"x86/apic/msi:|x86@kernel.org"
 	"samples:|Thomas Gleixner"
