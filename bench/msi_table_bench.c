@@ -105,9 +105,24 @@ static const struct msi_table_ops bench_store_ops = {
 	.unmask		= bench_mask,
 };
 
-/* The bus of bench_dev: its tables' domains are device MSI domains */
+/* An entry's hardware number in its table's domain is its index */
+static void bench_set_desc(msi_alloc_info_t *arg, struct msi_desc *desc)
+{
+	arg->desc = desc;
+	arg->hwirq = desc->msi_index;
+}
+
+/*
+ * The bus of bench_dev: its tables' domains are device MSI domains with
+ * the default domain ops
+ */
 static const struct msi_domain_template bench_bus = {
-	.info	= { .bus_token = DOMAIN_BUS_DEVICE_MSI },
+	.chip	= { .name = "BENCH" },
+	.ops	= { .set_desc = bench_set_desc },
+	.info	= {
+		.flags		= MSI_FLAG_USE_DEF_DOM_OPS,
+		.bus_token	= DOMAIN_BUS_DEVICE_MSI,
+	},
 };
 
 static struct msi_table *bench_create_table(const char *name)

@@ -28,7 +28,7 @@ stages=(
 	"base-build: the base's test kernel and arm64 objects, W=1 C=1"
 	"base-boot: the base kernel's vectors of the PCI devices"
 	"patch-builds: every patch builds on its own without new warnings"
-	"modules: the converted drivers and the sample as modules, modpost"
+	"modules: IDXD, NTB and, where the series has it, the sample as modules, modpost"
 	"examples: the documentation's example drivers and make bench's module"
 	"kunit: KUnit on x86_64 QEMU with KASAN, lockdep and kmemleak"
 	"kcsan: KUnit on x86_64 QEMU with the data race detector"

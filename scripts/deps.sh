@@ -11,8 +11,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # python3-ply, python3-git: checkpatch's SPDX check; sparse: make C=1;
 # gcc-aarch64-linux-gnu: the arm64-only callers; qemu-system-x86: boots
 # the test kernels; busybox-static: their initramfs; python3-sphinx,
-# python3-sphinx-rtd-theme: make htmldocs; gnuplot-nox: make bench's
-# plot; debootstrap: make fresh's new machine
+# python3-sphinx-rtd-theme: make htmldocs, and python3-yaml for the
+# netlink spec index which 6.12's htmldocs always generates;
+# gnuplot-nox: make bench's plot; debootstrap: make fresh's new machine
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves
 	python3 python3-ply python3-git git rsync cpio kmod xz-utils
@@ -20,7 +21,7 @@ pkgs=(
 	gcc-aarch64-linux-gnu
 	qemu-system-x86
 	busybox-static
-	python3-sphinx python3-sphinx-rtd-theme
+	python3-sphinx python3-sphinx-rtd-theme python3-yaml
 	gnuplot-nox
 	debootstrap
 )

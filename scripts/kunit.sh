@@ -33,6 +33,8 @@ ims_args=()
 if [ -e "$tree/samples/msi/edu_ims.c" ]; then
 	edu=1
 	ims_args=(--kernel_args=ims_unremapped --kernel_args="$qemu_ims_only")
+else
+	echo "kunit: $tree has no samples/msi/edu_ims.c: no edu IMS boots or checks"
 fi
 
 edu_boots() {

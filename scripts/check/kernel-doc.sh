@@ -3,9 +3,10 @@
 # file where it did not warn at the base.
 . "$top/scripts/check/lib.sh"
 needs apply
+at_tip
 
 bad=0
-for f in $(git -C "$tree" diff --name-only --diff-filter=AM base HEAD -- '*.c' '*.h'); do
+for f in $(git -C "$tree" diff --name-only --diff-filter=AM base "$(cat "$work/tip")" -- '*.c' '*.h'); do
 	new=$(cd "$tree" && ./scripts/kernel-doc -none "$f" 2>&1 | sed -E 's/:[0-9]+:/:/')
 	old=
 	if git -C "$tree" cat-file -e "base:$f" 2>/dev/null; then

@@ -51,7 +51,10 @@ fi
 built=()
 for m in INTEL_IDXD:drivers/dma/idxd/idxd.ko NTB:drivers/ntb/ntb.ko \
 	 SAMPLE_MSI_EDU:samples/msi/edu-ims.ko; do
-	grep -q "^config ${m%%:*}\$" -r "$tree" --include='Kconfig*' || continue
+	if ! grep -q "^config ${m%%:*}\$" -r "$tree" --include='Kconfig*'; then
+		echo "modules: the tip has no ${m%%:*}: ${m#*:} is not built"
+		continue
+	fi
 	if [ -f "$mod/${m#*:}" ]; then
 		built+=("${m#*:}")
 	else
