@@ -12,8 +12,9 @@ needs apply
 mkdir -p "$obj" "$arm"
 make -s -C "$tree" O="$arm" "${cross[@]}" defconfig
 # Code the series changes which arm64's defconfig does not build: NTB/msi,
-# and the CDX bus, whose VFIO driver calls msi_get_virq()
-printf '%s\n' CONFIG_NTB=y CONFIG_NTB_MSI=y CONFIG_CDX_BUS=y CONFIG_VFIO_CDX=y >> "$arm/.config"
+# the CDX bus, whose VFIO driver calls msi_get_virq(), and failslab
+printf '%s\n' CONFIG_NTB=y CONFIG_NTB_MSI=y CONFIG_CDX_BUS=y CONFIG_VFIO_CDX=y \
+	CONFIG_FAULT_INJECTION=y CONFIG_FAILSLAB=y >> "$arm/.config"
 make -s -C "$tree" O="$arm" "${cross[@]}" olddefconfig
 if ! build_at base base; then
 	tail -n 30 "$work/base.x86_64.log" "$work/base.arm64.log"
