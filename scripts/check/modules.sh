@@ -51,7 +51,7 @@ fi
 built=()
 for m in INTEL_IDXD:drivers/dma/idxd/idxd.ko NTB:drivers/ntb/ntb.ko \
 	 SAMPLE_MSI_EDU:samples/msi/edu-ims.ko; do
-	if ! grep -q "^config ${m%%:*}\$" -r "$tree" --include='Kconfig*'; then
+	if ! grep -q -E "^(menu)?config ${m%%:*}\$" -r "$tree" --include='Kconfig*'; then
 		echo "modules: the tip has no ${m%%:*}: ${m#*:} is not built"
 		continue
 	fi
