@@ -3,11 +3,13 @@
  * Fail each slab allocation of a call in turn, with the fail_nth counter
  * of the test's task (Documentation/fault-injection/).
  *
- * fail_nth fails the Nth allocation which failslab sees in the task that
- * sets it, and nothing else: failslab's probability stays 0, so other
- * tasks are not affected. failslab does not see allocations which may
- * sleep unless its ignore-gfp-wait switch is off: the walk turns it off
- * until the test ends.
+ * fail_nth fails the Nth fault point which the task that sets it passes,
+ * and nothing else: failslab's probability stays 0 unless configured, so
+ * other tasks are not affected. Its fault points are slab allocations,
+ * and every other should_fail() site which is configured and whose
+ * filters let the task's call through (page allocations, user copies,
+ * futexes, fail_function). failslab does not see allocations which may
+ * sleep unless told so: the walk tells it for the test's task only.
  */
 #include <kunit/fail_nth.h>
 #include <kunit/test.h>
@@ -16,11 +18,6 @@
 
 /* Larger than the allocations of any call a test walks */
 #define KUNIT_FAIL_NTH_COUNT	BIT(30)
-
-static void kunit_failslab_restore(void *ignore)
-{
-	failslab_set_ignore_gfp_reclaim((bool)(uintptr_t)ignore);
-}
 
 #ifdef CONFIG_FAULT_INJECTION
 static void kunit_set_fail_nth(unsigned int n)
@@ -48,7 +45,7 @@ static unsigned int kunit_get_fail_nth(void)
  * @test:	The test
  * @walk:	The call, how to undo it and how to check the state
  *
- * Counts the slab allocations which a successful call makes, then fails
+ * Counts the fault points which a successful call passes, then fails
  * each of them in turn. A failed call must return @walk->fault_err and
  * leave the state as it was, which @walk->check() checks after each
  * call. A call may also absorb a failure (e.g. kmemleak falls back to
@@ -68,16 +65,17 @@ unsigned int kunit_fault_walk(struct kunit *test,
 {
 	int fault_err = walk->fault_err ? : -ENOMEM;
 	unsigned int n, sites, left, failed = 0, absorbed = 0;
-	bool old;
+	bool sleeping;
 	int ret;
 
 	if (!IS_ENABLED(CONFIG_FAILSLAB))
 		kunit_skip(test, "needs CONFIG_FAILSLAB");
 
-	old = failslab_set_ignore_gfp_reclaim(false);
-	ret = kunit_add_action_or_reset(test, kunit_failslab_restore,
-					(void *)(uintptr_t)old);
-	KUNIT_ASSERT_EQ(test, ret, 0);
+	/*
+	 * For the test's task only, which ends with the test: an assertion
+	 * below needs no undo.
+	 */
+	sleeping = failslab_fail_sleeping(true);
 
 	walk->save(test);
 	ret = walk->run(test);
@@ -118,6 +116,7 @@ unsigned int kunit_fault_walk(struct kunit *test,
 		walk->undo(test, ret);
 		walk->check(test, walk->name, n);
 	}
+	failslab_fail_sleeping(sleeping);
 	kunit_info(test, "%s: %u allocation sites, %u failed the call, %u absorbed\n",
 		   walk->name, sites, failed, absorbed);
 	KUNIT_EXPECT_GT(test, failed, 0U);
