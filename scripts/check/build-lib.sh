@@ -29,6 +29,8 @@ for f in $(git -C "$tree" diff --name-only base "$tip" -- '*.c'); do
 	arch/arm64/*) ;;
 	arch/*) continue ;;	# another architecture's code
 	drivers/dma/idxd/*) continue ;;	# INTEL_IDXD depends on X86_64
+	# PCI_MSI_ARCH_FALLBACKS: architectures without MSI domains only
+	drivers/pci/msi/legacy.c) continue ;;
 	esac
 	mk=$(git -C "$tree" show "$tip:$(dirname "$f")/Makefile")
 	grep -q -w -F "$o" <<< "$mk" && arm_objs+=("${f%.c}.o")
