@@ -8,8 +8,8 @@
  * other tasks are not affected. Its fault points are slab allocations,
  * and every other should_fail() site which is configured and whose
  * filters let the task's call through (page allocations, user copies,
- * futexes, fail_function). failslab does not see allocations which may
- * sleep unless told so: the walk tells it for the test's task only.
+ * futexes, fail_function). failslab sees the task's allocations which
+ * may sleep while fail_nth is set.
  */
 #include <kunit/fail_nth.h>
 #include <kunit/test.h>
@@ -65,17 +65,10 @@ unsigned int kunit_fault_walk(struct kunit *test,
 {
 	int fault_err = walk->fault_err ? : -ENOMEM;
 	unsigned int n, sites, left, failed = 0, absorbed = 0;
-	bool sleeping;
 	int ret;
 
 	if (!IS_ENABLED(CONFIG_FAILSLAB))
 		kunit_skip(test, "needs CONFIG_FAILSLAB");
-
-	/*
-	 * For the test's task only, which ends with the test: an assertion
-	 * below needs no undo.
-	 */
-	sleeping = failslab_fail_sleeping(true);
 
 	walk->save(test);
 	ret = walk->run(test);
@@ -116,7 +109,6 @@ unsigned int kunit_fault_walk(struct kunit *test,
 		walk->undo(test, ret);
 		walk->check(test, walk->name, n);
 	}
-	failslab_fail_sleeping(sleeping);
 	kunit_info(test, "%s: %u allocation sites, %u failed the call, %u absorbed\n",
 		   walk->name, sites, failed, absorbed);
 	KUNIT_EXPECT_GT(test, failed, 0U);
