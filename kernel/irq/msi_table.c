@@ -35,6 +35,16 @@ static struct msi_table *irqd_to_msi_table(struct irq_data *data)
 	return info->data;
 }
 
+/*
+ * Read without the table's lock: the device's release swaps the
+ * callbacks of a table which its driver forgot, and waits for the chip
+ * callbacks which loaded the old ones (msi_device_forget_stores()).
+ */
+static const struct msi_table_ops *msi_table_chip_ops(struct msi_table *table)
+{
+	return READ_ONCE(table->ops);
+}
+
 static void msi_table_irq_write_msg(struct irq_data *data, struct msi_msg *msg)
 {
 	struct msi_table *table = irqd_to_msi_table(data);
@@ -42,21 +52,21 @@ static void msi_table_irq_write_msg(struct irq_data *data, struct msi_msg *msg)
 
 	/* The message to restore, as for PCI */
 	desc->msg = *msg;
-	table->ops->write_msg(table, desc, msg);
+	msi_table_chip_ops(table)->write_msg(table, desc, msg);
 }
 
 static void msi_table_irq_mask(struct irq_data *data)
 {
 	struct msi_table *table = irqd_to_msi_table(data);
 
-	table->ops->mask(table, irq_data_get_msi_desc(data));
+	msi_table_chip_ops(table)->mask(table, irq_data_get_msi_desc(data));
 }
 
 static void msi_table_irq_unmask(struct irq_data *data)
 {
 	struct msi_table *table = irqd_to_msi_table(data);
 
-	table->ops->unmask(table, irq_data_get_msi_desc(data));
+	msi_table_chip_ops(table)->unmask(table, irq_data_get_msi_desc(data));
 }
 
 static bool msi_table_info_valid(const struct msi_table_info *info)
@@ -410,6 +420,7 @@ EXPORT_SYMBOL_GPL(msi_table_next_desc);
  * the store is rewritten, and leave the mask as the interrupt has it.
  * Called with the table and the interrupt descriptor locked.
  */
+/* Under the table's lock: the device's release swaps table::ops under it */
 static void msi_table_rewrite_entry(struct msi_table *table, struct irq_desc *idesc,
 				    struct msi_desc *desc)
 {

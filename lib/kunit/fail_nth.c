@@ -9,7 +9,10 @@
  * and every other should_fail() site which is configured and whose
  * filters let the task's call through (page allocations, user copies,
  * futexes, fail_function). failslab sees the task's allocations which
- * may sleep while fail_nth is set.
+ * may sleep while fail_nth is set; fail_page_alloc keeps its own
+ * ignore-gfp-wait and min-order, so the page allocator's sleeping
+ * allocations, such as kmalloc() above KMALLOC_MAX_CACHE_SIZE, are not
+ * walked unless those are changed.
  */
 #include <kunit/fail_nth.h>
 #include <kunit/test.h>
