@@ -205,15 +205,15 @@ def main():
          f'{look_worst:.2f}x (MSI-X {look["msix"]:.2f}x, driver {look["driver"]:.2f}x; '
          f'lock held: {held["msix"]:.2f}x, {held["driver"]:.2f}x)',
          shown(look_worst) <= 1.2,
-         "msi_get_virq() is an exported call which reads the table's id "
-         "and device and the device's bus, and for the default table of a "
-         "PCI device its msi_enabled (PCI/MSI's one descriptor for all "
-         'vectors), then opens an RCU read-side section of its own around '
-         'xa_load(), which opens another (with the preemptible RCU of this '
-         'configuration rcu_read_lock() and rcu_read_unlock() are calls), '
-         "and reads the descriptor's irq, which the floor does not. Under "
-         'TCG calls and loads cost more than on hardware; it has not been '
-         'measured on hardware.'),
+         "msi_get_virq() is an exported call which opens an RCU read-side "
+         'section (with the preemptible RCU of this configuration '
+         'rcu_read_lock() and rcu_read_unlock() are calls; xa_load() makes '
+         "the same two), reads the table's id, for the default table the "
+         "device's bus and for a PCI device its msi_enabled (PCI/MSI's one "
+         'descriptor for all vectors), walks the store with xas_load(), and '
+         "reads the descriptor's sequence count twice and its irq, which "
+         'the floor does not. Under TCG calls and loads cost more than on '
+         'hardware; it has not been measured on hardware.'),
         ("lookup faster than 6.12's msi_get_virq(dev, index) on MSI-X: in ns "
          "and relative to each boot's own xa_load() floor",
          f'{faster:.2f}x in ns; {norm_tip:.2f}x the floor against '
