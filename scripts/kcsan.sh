@@ -24,13 +24,8 @@ kunitconfig=$obj/msi-tables-kcsan.kunitconfig
 
 log=$obj/kunit-kcsan.log
 echo "kcsan: building $tree, booting the plain machine"
-ims_args=()
-if [ -e "$tree/samples/msi/edu_ims.c" ]; then
-	ims_args=(--kernel_args=ims_unremapped --kernel_args="$qemu_ims_only")
-else
-	echo "kcsan: $tree has no samples/msi/edu_ims.c: the core suites only"
-fi
-run "$log" run --jobs="$(($(nproc) + 1))" --qemu_args="$qemu_kunit" "${ims_args[@]}"
+run "$log" "$pci_ims_refused_skips" run --jobs="$(($(nproc) + 1))" \
+	--qemu_args="$qemu_kunit" --kernel_args="$pci_expect_no_remap"
 expect "$log" "KCSAN enabled" 'kcsan: enabled early'
 expect "$log" "KCSAN selftest" 'kcsan: selftest: ([0-9]+)/\1 tests passed'
 grep -a -o -E 'stress: [0-9]+ rounds, .*lookups' "$log" | sed 's/^/kcsan: /'

@@ -13,6 +13,7 @@ expect=(
 	"mm/failslab:|Andrew Morton"
 	"PCI/MSI:|Bjorn Helgaas"
 	"x86/apic/msi:|x86@kernel.org"
+	"iommu/vt-d:|Lu Baolu"
 	"samples:|Thomas Gleixner"
 	"dmaengine: idxd:|Vinod Koul"
 	"NTB/msi:|Jon Mason"

@@ -14,10 +14,23 @@ qemu_ims_only="edu_ims.ims_only=0000:00:11.0"
 # An NVMe controller (MSI-X) on a null block device
 qemu_nvme="-blockdev driver=null-co,node-name=nvm0,size=67108864 \
 -device nvme,serial=msitables,drive=nvm0,addr=0x12"
-# The KUnit machine: 2 CPUs, the edu devices and the NVMe controller
-qemu_kunit="-smp 2 $qemu_edus $qemu_nvme"
+# The PCI suites' own device: a vmxnet3 (15ad:07b0, MSI-X), which the
+# test kernel has no driver for, so that the suites bind their own
+qemu_vmxnet3="-device vmxnet3,addr=0x13"
+# The KUnit machine: 2 CPUs, the edu devices, the NVMe controller and
+# the PCI suites' vmxnet3
+qemu_kunit="-smp 2 $qemu_edus $qemu_nvme $qemu_vmxnet3"
 # q35 with an Intel IOMMU which remaps interrupts
 qemu_intremap="-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on"
+# The same IOMMU in caching mode, as a hypervisor's emulated IOMMU is
+qemu_intremap_virt="-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on"
+# The PCI suites on each machine: the IMS policy branch which its MSI
+# parent takes (pci_msi_test.expect=), and the suite whose cases need
+# IMS and skip where it is refused
+pci_expect_no_remap="pci_msi_test.expect=no-remap"
+pci_expect_allowed="pci_msi_test.expect=allowed"
+pci_expect_virt="pci_msi_test.expect=virt-remap"
+pci_ims_refused_skips="pci_ims.*"
 # The devices of the regression boots, which in-tree drivers take: NVMe
 # (MSI-X), AHCI (MSI), virtio-net and e1000e (MSI-X)
 qemu_regression="$qemu_nvme -device ahci \

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of PCI IMS tables and of dynamic MSI-X, on a PCI device
+ * which the tests bind themselves: QEMU's vmxnet3 (15ad:07b0), which
+ * has an MSI-X table and whose Linux driver a test kernel does not build.
+ * The tests never touch a device another driver owns; without a free
+ * vmxnet3 they skip.
+ *
+ * The IMS store of the tests is an array in system memory which nothing
+ * fires: the tests check what the core and the MSI parent do with it
+ * (messages, masking, the parent domain), not delivery.
+ *
+ * Which IMS policy branch a machine takes is the test script's
+ * knowledge, passed as pci_msi_test.expect= (allowed, no-remap or
+ * virt-remap); without it the policy case skips.
+ *
+ * The driver is registered once, when the tests are loaded, not per
+ * suite: enabling the device routes its INTx pin, which on QEMU's pc
+ * machine evaluates ACPI's _PRT, for many seconds under TCG.
+ */
+#include <kunit/test.h>
+#include <linux/cpumask.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
+#include <linux/module.h>
+#include <linux/msi.h>
+#include <linux/msi_table.h>
+#include <linux/pci.h>
+#include <linux/string.h>
+
+#include "msi.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+static char *expect;
+module_param(expect, charp, 0444);
+MODULE_PARM_DESC(expect, "IMS policy branch of this machine: allowed, no-remap or virt-remap");
+
+#define TEST_VENDOR	0x15ad
+#define TEST_DEVICE	0x07b0
+#define TEST_SLOTS	8
+
+static struct pci_dev *test_pdev;
+
+/* One device is the tests'; others stay free */
+static int test_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	int ret;
+
+	if (test_pdev)
+		return -ENODEV;
+	ret = pci_enable_device(pdev);
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+	test_pdev = pdev;
+	return 0;
+}
+
+static void test_remove(struct pci_dev *pdev)
+{
+	pci_free_irq_vectors(pdev);
+	pci_disable_device(pdev);
+	if (pdev == test_pdev)
+		test_pdev = NULL;
+}
+
+static const struct pci_device_id test_ids[] = {
+	{ PCI_DEVICE(TEST_VENDOR, TEST_DEVICE) },
+	{ }
+};
+
+static struct pci_driver test_driver = {
+	.name		= "pci_msi_test",
+	.id_table	= test_ids,
+	.probe		= test_probe,
+	.remove		= test_remove,
+	.driver.probe_type = PROBE_FORCE_SYNCHRONOUS,
+};
+
+/* Probes synchronously: a device no other driver holds is ours after it */
+static int __init test_init(void)
+{
+	return pci_register_driver(&test_driver);
+}
+module_init(test_init);
+
+static void __exit test_exit(void)
+{
+	pci_unregister_driver(&test_driver);
+}
+module_exit(test_exit);
+
+static struct pci_dev *test_device(struct kunit *test)
+{
+	if (!test_pdev)
+		kunit_skip(test, "no vmxnet3 (15ad:07b0) free for the test's driver");
+	return test_pdev;
+}
+
+/* The IMS store: message slots in system memory */
+struct test_slot {
+	struct msi_msg	msg;
+	bool		masked;
+	unsigned int	writes;
+};
+
+struct test_store {
+	struct test_slot	slot[TEST_SLOTS];
+};
+
+static void test_write_msg(struct msi_table *table, struct msi_desc *desc,
+			   const struct msi_msg *msg)
+{
+	struct test_store *store = msi_table_drvdata(table);
+
+	store->slot[desc->msi_index].msg = *msg;
+	store->slot[desc->msi_index].writes++;
+}
+
+static void test_mask(struct msi_table *table, struct msi_desc *desc)
+{
+	struct test_store *store = msi_table_drvdata(table);
+
+	store->slot[desc->msi_index].masked = true;
+}
+
+static void test_unmask(struct msi_table *table, struct msi_desc *desc)
+{
+	struct test_store *store = msi_table_drvdata(table);
+
+	store->slot[desc->msi_index].masked = false;
+}
+
+static const struct msi_table_ops test_store_ops = {
+	.write_msg	= test_write_msg,
+	.mask		= test_mask,
+	.unmask		= test_unmask,
+};
+
+static struct test_store *test_store_info(struct kunit *test,
+					  struct msi_table_info *info)
+{
+	struct test_store *store = kunit_kzalloc(test, sizeof(*store), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, store);
+	*info = (struct msi_table_info) {
+		.name	= "test-ims",
+		.hwsize	= TEST_SLOTS,
+		.ops	= &test_store_ops,
+		.data	= store,
+	};
+	return store;
+}
+
+/* IMS cases need a machine which offers it */
+static void test_need_ims(struct kunit *test, struct pci_dev *pdev)
+{
+	const char *refusal = pci_ims_refusal(pdev);
+
+	if (refusal)
+		kunit_skip(test, "IMS refused on this machine: %s", refusal);
+}
+
+static irqreturn_t test_handler(int irq, void *data)
+{
+	return IRQ_HANDLED;
+}
+
+/*
+ * The branch of the policy which the machine takes, and its effect: a
+ * table where IMS is allowed, -EOPNOTSUPP and no MSI data set up for
+ * the device where it is refused. A refusal names its reason, which
+ * the MSI parent gives.
+ */
+static void pci_ims_policy_branch(struct kunit *test)
+{
+	struct pci_dev *pdev = test_device(test);
+	struct msi_table_info info;
+	const char *refusal, *reason = NULL;
+	struct msi_table *table;
+	void *data;
+
+	if (!expect)
+		kunit_skip(test, "no pci_msi_test.expect= for this machine");
+	if (!strcmp(expect, "no-remap"))
+		reason = "no interrupt remapping";
+	else if (!strcmp(expect, "virt-remap"))
+		reason = "virtualized";
+	else
+		KUNIT_ASSERT_STREQ_MSG(test, expect, "allowed", "unknown pci_msi_test.expect=");
+
+	refusal = pci_ims_refusal(pdev);
+	if (!reason) {
+		KUNIT_ASSERT_NULL_MSG(test, refusal, "refused: %s", refusal);
+	} else {
+		KUNIT_ASSERT_NOT_NULL(test, refusal);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(refusal, reason), "%s", refusal);
+	}
+
+	test_store_info(test, &info);
+	data = pdev->dev.msi.data;
+	table = pci_create_msi_table(pdev, &info);
+	if (refusal) {
+		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(table), -EOPNOTSUPP);
+		KUNIT_EXPECT_PTR_EQ(test, pdev->dev.msi.data, data);
+		return;
+	}
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(table), "%ld", PTR_ERR(table));
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+}
+
+/*
+ * An IMS entry is an interrupt of the device's MSI parent, masked in
+ * the store until it is requested, with the message written on request
+ * and cleared on free.
+ */
+static void pci_ims_entry(struct kunit *test)
+{
+	struct pci_dev *pdev = test_device(test);
+	struct irq_data *irqd, *parentd;
+	struct msi_table_info info;
+	struct test_store *store;
+	struct msi_table *table;
+	struct test_slot *slot;
+	struct msi_map map;
+	int ret;
+
+	test_need_ims(test, pdev);
+	store = test_store_info(test, &info);
+	table = pci_create_msi_table(pdev, &info);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(table), "%ld", PTR_ERR(table));
+
+	map = msi_table_alloc(table, 3, NULL, NULL);
+	KUNIT_ASSERT_EQ(test, map.index, 3);
+	KUNIT_ASSERT_GT(test, map.virq, 0);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 3), map.virq);
+	slot = &store->slot[3];
+	KUNIT_EXPECT_TRUE(test, slot->masked);
+
+	/* The interrupt sits on the device's MSI parent, i.e. on remapping */
+	irqd = irq_get_irq_data(map.virq);
+	KUNIT_ASSERT_NOT_NULL(test, irqd);
+	parentd = irqd->parent_data;
+	KUNIT_ASSERT_NOT_NULL(test, parentd);
+	KUNIT_EXPECT_PTR_EQ(test, parentd->domain, dev_get_msi_domain(&pdev->dev));
+	KUNIT_EXPECT_EQ(test, irqd->domain->bus_token, DOMAIN_BUS_PCI_DEVICE_IMS);
+
+	ret = request_irq(map.virq, test_handler, 0, "pci_msi_test", test);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_FALSE(test, slot->masked);
+	KUNIT_EXPECT_GT(test, slot->writes, 0);
+	KUNIT_EXPECT_NE(test, slot->msg.address_lo, 0);
+#ifdef CONFIG_X86
+	/* Intel's remappable format: the IRTE, not the message, names the vector */
+	if (parentd->domain->bus_token == DOMAIN_BUS_DMAR)
+		KUNIT_EXPECT_EQ(test, (u32)slot->msg.arch_addr_lo.dmar_format, 1);
+#endif
+	free_irq(map.virq, test);
+	KUNIT_EXPECT_TRUE(test, slot->masked);
+	/* Deactivated: the store holds no message which could still fire */
+	KUNIT_EXPECT_EQ(test, slot->msg.address_lo, 0);
+	KUNIT_EXPECT_EQ(test, slot->msg.data, 0);
+
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 3), 0);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 3), 0);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+}
+
+/*
+ * Behind interrupt remapping an affinity change rewrites the IRTE: the
+ * store's message stays as it is while the interrupt moves.
+ */
+static void pci_ims_affinity(struct kunit *test)
+{
+	struct pci_dev *pdev = test_device(test);
+	const struct cpumask *effective;
+	struct msi_table_info info;
+	struct test_store *store;
+	struct msi_table *table;
+	unsigned int cpu, target, writes;
+	struct msi_msg before;
+	struct msi_map map;
+
+	test_need_ims(test, pdev);
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+	store = test_store_info(test, &info);
+	table = pci_create_msi_table(pdev, &info);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(table), "%ld", PTR_ERR(table));
+	map = msi_table_alloc(table, MSI_ANY_INDEX, NULL, NULL);
+	KUNIT_ASSERT_EQ(test, map.index, 0);
+	KUNIT_ASSERT_EQ(test, request_irq(map.virq, test_handler, 0, "pci_msi_test", test), 0);
+
+	effective = irq_get_effective_affinity_mask(map.virq);
+	cpu = cpumask_first(effective);
+	target = cpumask_any_but(cpu_online_mask, cpu);
+	KUNIT_ASSERT_LT(test, target, nr_cpu_ids);
+	before = store->slot[0].msg;
+	writes = store->slot[0].writes;
+
+	KUNIT_EXPECT_EQ(test, irq_set_affinity(map.virq, cpumask_of(target)), 0);
+	effective = irq_get_effective_affinity_mask(map.virq);
+	KUNIT_EXPECT_TRUE(test, cpumask_test_cpu(target, effective));
+	KUNIT_EXPECT_EQ(test, store->slot[0].msg.address_lo, before.address_lo);
+	KUNIT_EXPECT_EQ(test, store->slot[0].msg.data, before.data);
+	KUNIT_EXPECT_EQ(test, store->slot[0].writes, writes);
+
+	free_irq(map.virq, test);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+}
+
+/*
+ * An IMS table next to live MSI-X: separate tables with their own
+ * lookups, and MSI-X unaffected by the IMS table's entries.
+ */
+static void pci_ims_next_to_msix(struct kunit *test)
+{
+	struct pci_dev *pdev = test_device(test);
+	struct msi_table_info info;
+	struct msi_table *table;
+	struct msi_map map;
+	int nvec, msix0, msix1;
+
+	test_need_ims(test, pdev);
+	nvec = pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX);
+	KUNIT_ASSERT_EQ(test, nvec, 2);
+	msix0 = pci_irq_vector(pdev, 0);
+	msix1 = pci_irq_vector(pdev, 1);
+
+	test_store_info(test, &info);
+	table = pci_create_msi_table(pdev, &info);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(table), "%ld", PTR_ERR(table));
+	KUNIT_EXPECT_PTR_NE(test, table, pci_msi_table(pdev));
+	map = msi_table_alloc(table, 0, NULL, NULL);
+	KUNIT_ASSERT_GT(test, map.virq, 0);
+
+	KUNIT_EXPECT_NE(test, map.virq, msix0);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(pci_msi_table(pdev), 0), msix0);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 0), map.virq);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(pci_msi_table(pdev), 2), 0);
+	/* The MSI-X table's entries belong to the PCI/MSI code */
+	map = msi_table_alloc(pci_msi_table(pdev), 1, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, -EOPNOTSUPP);
+
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(pci_msi_table(pdev), 1), msix1);
+	pci_free_irq_vectors(pdev);
+}
+
+static struct kunit_case pci_ims_policy_cases[] = {
+	KUNIT_CASE(pci_ims_policy_branch),
+	{ }
+};
+
+static struct kunit_suite pci_ims_policy_suite = {
+	.name		= "pci_ims_policy",
+	.test_cases	= pci_ims_policy_cases,
+};
+
+/* These cases need a machine which offers IMS; they skip elsewhere */
+static struct kunit_case pci_ims_cases[] = {
+	KUNIT_CASE(pci_ims_entry),
+	KUNIT_CASE(pci_ims_affinity),
+	KUNIT_CASE(pci_ims_next_to_msix),
+	{ }
+};
+
+static struct kunit_suite pci_ims_suite = {
+	.name		= "pci_ims",
+	.test_cases	= pci_ims_cases,
+};
+
+/*
+ * Dynamic MSI-X: entries added and removed after MSI-X is enabled, at an
+ * index and at the lowest free one, found by the lookup.
+ */
+static void pci_msix_alloc_dyn(struct kunit *test)
+{
+	struct pci_dev *pdev = test_device(test);
+	struct msi_map at, any;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX), 1);
+	if (!pci_msix_can_alloc_dyn(pdev)) {
+		pci_free_irq_vectors(pdev);
+		kunit_skip(test, "the MSI parent does not allocate MSI-X entries at run time");
+	}
+
+	at = pci_msix_alloc_irq_at(pdev, 5, NULL);
+	KUNIT_EXPECT_EQ(test, at.index, 5);
+	KUNIT_ASSERT_GT(test, at.virq, 0);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(pci_msi_table(pdev), 5), at.virq);
+	KUNIT_EXPECT_EQ(test, pci_irq_vector(pdev, 5), at.virq);
+
+	any = pci_msix_alloc_irq_at(pdev, MSI_ANY_INDEX, NULL);
+	KUNIT_EXPECT_EQ(test, any.index, 1);
+	KUNIT_ASSERT_GT(test, any.virq, 0);
+	KUNIT_EXPECT_EQ(test, request_irq(any.virq, test_handler, 0, "pci_msi_test", test), 0);
+	free_irq(any.virq, test);
+
+	pci_msix_free_irq(pdev, at);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(pci_msi_table(pdev), 5), 0);
+	/* A freed index is allocated again */
+	at = pci_msix_alloc_irq_at(pdev, 5, NULL);
+	KUNIT_EXPECT_EQ(test, at.index, 5);
+	pci_msix_free_irq(pdev, at);
+	pci_msix_free_irq(pdev, any);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(pci_msi_table(pdev), 1), 0);
+	KUNIT_EXPECT_GT(test, msi_get_virq(pci_msi_table(pdev), 0), 0);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(pci_msi_table(pdev), 0), 0);
+}
+
+static struct kunit_case pci_msix_dyn_cases[] = {
+	KUNIT_CASE(pci_msix_alloc_dyn),
+	{ }
+};
+
+static struct kunit_suite pci_msix_dyn_suite = {
+	.name		= "pci_msix_dyn",
+	.test_cases	= pci_msix_dyn_cases,
+};
+
+kunit_test_suites(&pci_ims_policy_suite, &pci_ims_suite, &pci_msix_dyn_suite);
+
+MODULE_DESCRIPTION("KUnit tests of PCI IMS tables and dynamic MSI-X");
+MODULE_LICENSE("GPL");
