@@ -2,8 +2,9 @@
 # Configure, build and boot the test kernel of a tree under kunit.py on
 # QEMU (x86_64, TCG, 2 CPUs, edu, NVMe and vmxnet3 devices): every suite
 # on the plain pc machine, the PCI suites on q35 with an Intel IOMMU
-# which remaps interrupts and on one in caching mode (the IMS policy's
-# branches); then boot it with an initramfs to scan for memory leaks.
+# which remaps interrupts, on one in caching mode and on an AMD IOMMU
+# (the IMS policy's branches); then boot it with an initramfs to scan
+# for memory leaks.
 # Fails on any failed or unexpectedly skipped test, on a missing policy
 # log line and on any KASAN, lockdep, kmemleak or other kernel report.
 #
@@ -25,9 +26,10 @@ kunitconfig=$obj/msi-tables.kunitconfig
 . "$top/scripts/kunit-lib.sh"
 
 # The plain machine has no interrupt remapping: the PCI suites see IMS
-# refused there. The q35 machines with an Intel IOMMU run the PCI
-# suites again: IMS allowed with remapping, refused when the IOMMU is
-# in caching mode, as an emulated one is.
+# refused there. The q35 machines with an IOMMU run the PCI suites
+# again: IMS allowed with Intel's remapping, refused when the IOMMU is
+# in caching mode, as an emulated one is, and refused with AMD's, whose
+# model in QEMU reports NpCache, as an emulated one does.
 echo "kunit: building $tree, booting the plain machine"
 run "$obj/kunit.log" "$pci_ims_refused_skips" run --jobs="$(($(nproc) + 1))" \
 	--qemu_args="$qemu_kunit" --kernel_args="$pci_expect_no_remap"
@@ -40,6 +42,11 @@ echo "kunit: booting q35 with intel-iommu,intremap=on,caching-mode=on"
 run "$obj/kunit-virt.log" "$pci_ims_refused_skips" exec \
 	--qemu_args="$qemu_intremap_virt $qemu_kunit" --kernel_args="$pci_expect_virt" 'pci_ims*'
 expect "$obj/kunit-virt.log" "caching mode: IMS" 'pci_msi_test [0-9a-f:.]+: IMS refused: the IOMMU is virtualized \(caching mode\)'
+echo "kunit: booting q35 with amd-iommu,intremap=on"
+run "$obj/kunit-amd.log" "$pci_ims_refused_skips" exec \
+	--qemu_args="$qemu_intremap_amd $qemu_kunit" --kernel_args="$pci_expect_virt" 'pci_ims*'
+expect "$obj/kunit-amd.log" "AMD remapping" 'AMD-Vi: Interrupt remapping enabled'
+expect "$obj/kunit-amd.log" "AMD NpCache: IMS" 'pci_msi_test [0-9a-f:.]+: IMS refused: the IOMMU is virtualized \(NpCache\) or not set up'
 
 # Second boot of the same kernel, with PCI devices: the suites run again,
 # then the initramfs prints the devices' vectors and scans for leaks.

@@ -33,10 +33,15 @@ struct msi_table;
  * @prepare_desc:	Optional: called with the table locked when an entry
  *			was added, before its interrupt is allocated, e.g. to
  *			set up a queue context. A non-zero return fails the
- *			allocation with that error.
+ *			allocation with that error; it is where a store
+ *			checks the cookie the entry is allocated with.
  * @release_desc:	Optional: called with the table locked when an entry
  *			is removed, after its interrupt is freed; also when
  *			the allocation fails after @prepare_desc succeeded.
+ * @check_cookie:	Optional: called with the table locked by
+ *			msi_table_set_cookie() before the entry's cookie
+ *			changes to @icookie. A non-zero return fails the
+ *			call with that error and leaves the entry as it was.
  *
  * The entry's index in its table is &msi_desc.msi_index, the cookie
  * given to msi_table_alloc() is &msi_desc.data.icookie. An entry is
@@ -47,7 +52,7 @@ struct msi_table;
  * interrupt context (an affinity change without interrupt remapping is
  * applied in the entry's next interrupt): they must not sleep. @mask is
  * also called with only the table locked, before the entry's interrupt
- * exists. @prepare_desc and @release_desc may sleep.
+ * exists. @prepare_desc, @release_desc and @check_cookie may sleep.
  */
 struct msi_table_ops {
 	void	(*write_msg)(struct msi_table *table, struct msi_desc *desc,
@@ -56,6 +61,8 @@ struct msi_table_ops {
 	void	(*unmask)(struct msi_table *table, struct msi_desc *desc);
 	int	(*prepare_desc)(struct msi_table *table, struct msi_desc *desc);
 	void	(*release_desc)(struct msi_table *table, struct msi_desc *desc);
+	int	(*check_cookie)(struct msi_table *table, struct msi_desc *desc,
+				const union msi_instance_cookie *icookie);
 };
 
 /* Write the message at allocation instead of at request_irq() */

@@ -483,7 +483,9 @@ EXPORT_SYMBOL_GPL(msi_table_restore);
  *
  * Context: Process context; takes the table's lock.
  * Return: 0, -ENOENT when the entry is not allocated, -EINVAL for a NULL
- * @icookie, -EOPNOTSUPP on a default table.
+ * @icookie, -EOPNOTSUPP on a default table, or the error of the store's
+ * &msi_table_ops.check_cookie, which refuses @icookie and leaves the
+ * entry as it was.
  */
 int msi_table_set_cookie(struct msi_table *table, unsigned int index,
 			 const union msi_instance_cookie *icookie)
@@ -505,6 +507,13 @@ int msi_table_set_cookie(struct msi_table *table, unsigned int index,
 	if (!desc || !desc->irq) {
 		msi_table_unlock(table);
 		return -ENOENT;
+	}
+	if (table->ops->check_cookie) {
+		ret = table->ops->check_cookie(table, desc, icookie);
+		if (ret) {
+			msi_table_unlock(table);
+			return ret;
+		}
 	}
 	idesc = irq_get_desc_lock(desc->irq, &flags, 0);
 	if (WARN_ON_ONCE(!idesc)) {

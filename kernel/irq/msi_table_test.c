@@ -39,6 +39,7 @@ struct test_parent {
 struct test_store {
 	struct msi_msg		msg[8];
 	bool			masked[8];
+	unsigned int		mask_calls;
 	unsigned int		prepared;
 	unsigned int		released;
 	int			prepare_err;
@@ -190,6 +191,7 @@ static void test_mask(struct msi_table *table, struct msi_desc *desc)
 	struct test_store *s = table_store(table);
 
 	s->masked[desc->msi_index % 8] = true;
+	s->mask_calls++;
 	if (!desc->irq)
 		s->masked_before_irq = true;
 }
@@ -216,12 +218,22 @@ static void test_release(struct msi_table *table, struct msi_desc *desc)
 	table_store(table)->released++;
 }
 
+/* The store refuses this cookie, as a PASID out of range would be */
+#define TEST_BAD_COOKIE	0xbadULL
+
+static int test_check_cookie(struct msi_table *table, struct msi_desc *desc,
+			     const union msi_instance_cookie *icookie)
+{
+	return icookie->value == TEST_BAD_COOKIE ? -ERANGE : 0;
+}
+
 static const struct msi_table_ops test_table_ops = {
 	.write_msg	= test_write_msg,
 	.mask		= test_mask,
 	.unmask		= test_unmask,
 	.prepare_desc	= test_prepare,
 	.release_desc	= test_release,
+	.check_cookie	= test_check_cookie,
 };
 
 static void test_parent_remove(void *data)
@@ -1098,6 +1110,31 @@ static void set_cookie_live(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
 }
 
+/* A cookie the store refuses changes nothing: no mask, no write */
+static void set_cookie_refused(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct msi_table *table = create(test, 8);
+	union msi_instance_cookie c1 = { .value = 1 }, bad = { .value = TEST_BAD_COOKIE };
+	unsigned int mask_calls;
+	struct msi_map map;
+
+	map = msi_table_alloc(table, 4, &c1, NULL);
+	KUNIT_ASSERT_EQ(test, map.index, 4);
+	KUNIT_ASSERT_EQ(test, request_irq(map.virq, test_handler, 0, "msi-table-test",
+					  &ctx->store), 0);
+	ctx->store.msg[4].address_lo = 0;
+	mask_calls = ctx->store.mask_calls;
+	/* The store's own error, not one of the core's */
+	KUNIT_EXPECT_EQ(test, msi_table_set_cookie(table, 4, &bad), -ERANGE);
+	KUNIT_EXPECT_EQ(test, entry_cookie(test, map.virq), 1ULL);
+	KUNIT_EXPECT_EQ(test, ctx->store.msg[4].address_lo, 0U);
+	KUNIT_EXPECT_EQ(test, ctx->store.mask_calls, mask_calls);
+	KUNIT_EXPECT_FALSE(test, ctx->store.masked[4]);
+	free_irq(map.virq, &ctx->store);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+}
+
 /* The cookie of an entry nobody requested changes; it stays masked */
 static void set_cookie_unrequested(struct kunit *test)
 {
@@ -1552,6 +1589,7 @@ static struct kunit_case msi_table_test_cases[] = {
 	KUNIT_CASE(restore_masks_unrequested),
 	KUNIT_CASE(set_cookie_live),
 	KUNIT_CASE(set_cookie_unrequested),
+	KUNIT_CASE(set_cookie_refused),
 	KUNIT_CASE_PARAM(bad_input, bad_call_gen_params),
 	KUNIT_CASE_PARAM(fault_walk, fault_walk_gen_params),
 	{}

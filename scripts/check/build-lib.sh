@@ -30,6 +30,7 @@ for f in $(git -C "$tree" diff --name-only base "$tip" -- '*.c'); do
 	arch/*) continue ;;	# another architecture's code
 	drivers/dma/idxd/*) continue ;;	# INTEL_IDXD depends on X86_64
 	drivers/iommu/intel/*) continue ;;	# INTEL_IOMMU depends on X86
+	drivers/iommu/amd/*) continue ;;	# AMD_IOMMU depends on X86_64
 	# PCI_MSI_ARCH_FALLBACKS: architectures without MSI domains only
 	drivers/pci/msi/legacy.c) continue ;;
 	esac

@@ -14,6 +14,7 @@ expect=(
 	"PCI/MSI:|Bjorn Helgaas"
 	"x86/apic/msi:|x86@kernel.org"
 	"iommu/vt-d:|Lu Baolu"
+	"iommu/amd:|Joerg Roedel"
 	"samples:|Thomas Gleixner"
 	"dmaengine: idxd:|Vinod Koul"
 	"NTB/msi:|Jon Mason"

@@ -24,6 +24,9 @@ qemu_kunit="-smp 2 $qemu_edus $qemu_nvme $qemu_vmxnet3"
 qemu_intremap="-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on"
 # The same IOMMU in caching mode, as a hypervisor's emulated IOMMU is
 qemu_intremap_virt="-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on"
+# q35 with an AMD IOMMU which remaps interrupts. QEMU's model reports
+# NpCache, as a hypervisor's emulated IOMMU does: IMS is refused there.
+qemu_intremap_amd="-machine q35,kernel-irqchip=split -device amd-iommu,intremap=on"
 # The PCI suites on each machine: the IMS policy branch which its MSI
 # parent takes (pci_msi_test.expect=), and the suite whose cases need
 # IMS and skip where it is refused

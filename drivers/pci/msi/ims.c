@@ -47,12 +47,12 @@ EXPORT_SYMBOL_GPL(pci_msi_table);
  * The IMS policy: a device defined store is served only by an MSI parent
  * which declares MSI_FLAG_PCI_IMS, i.e. by interrupt remapping which
  * translates every message the store can emit, of an IOMMU which does
- * not show the signs of a hypervisor's emulation (Intel: caching mode).
- * Without remapping a store's messages reach the CPUs as written; a
- * hypervisor translates the messages of the MSI and MSI-X tables it
- * emulates, but not those of a store it does not know. An emulated
- * IOMMU without such signs cannot be told from a real one. A parent
- * which does not offer IMS says why in
+ * not show the signs of a hypervisor's emulation (Intel: caching mode,
+ * AMD: NpCache). Without remapping a store's messages reach the CPUs as
+ * written; a hypervisor translates the messages of the MSI and MSI-X
+ * tables it emulates, but not those of a store it does not know. An
+ * emulated IOMMU without such signs cannot be told from a real one. A
+ * parent which does not offer IMS says why in
  * &msi_parent_ops.no_ims_reason. Exported only to KUnit tests, which
  * check the reason a machine gives.
  *
@@ -67,7 +67,7 @@ VISIBLE_IF_KUNIT const char *pci_ims_refusal(struct pci_dev *pdev)
 		return "MSI is disabled for the device";
 	if (!parent || !irq_domain_is_msi_parent(parent))
 		return "the device has no MSI parent domain";
-	if (pci_msi_domain_supports(pdev, MSI_FLAG_PCI_IMS, DENY_LEGACY))
+	if (parent->msi_parent_ops->supported_flags & MSI_FLAG_PCI_IMS)
 		return NULL;
 	return parent->msi_parent_ops->no_ims_reason ? : "the MSI parent does not offer IMS";
 }
@@ -107,9 +107,13 @@ static struct msi_table *__pci_create_msi_table(struct pci_dev *pdev,
  *
  * IMS is offered only by an MSI parent which translates every message
  * the store can emit: interrupt remapping of an IOMMU which does not
- * run in the mode of a hypervisor's emulation (Intel: caching mode).
- * Otherwise the call fails with -EOPNOTSUPP and logs one line which
- * names the reason; a driver then keeps to MSI or MSI-X.
+ * run in the mode of a hypervisor's emulation (Intel: caching mode,
+ * AMD: NpCache). Otherwise the call fails with -EOPNOTSUPP and logs one
+ * line which names the reason; a driver then keeps to MSI or MSI-X.
+ *
+ * The MSI parent may bound the interrupts of a device in all its tables
+ * together: AMD's interrupt remapping has 512 per requester ID, shared
+ * with MSI-X, beyond which msi_table_alloc() fails with -ENOSPC.
  *
  * The table must be destroyed with msi_destroy_table() before the driver
  * is unbound from @pdev.

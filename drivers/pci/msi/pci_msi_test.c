@@ -18,7 +18,9 @@
  * suite: enabling the device routes its INTx pin, which on QEMU's pc
  * machine evaluates ACPI's _PRT, for many seconds under TCG.
  */
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <linux/bitfield.h>
 #include <linux/cpumask.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -27,6 +29,7 @@
 #include <linux/msi.h>
 #include <linux/msi_table.h>
 #include <linux/pci.h>
+#include <linux/pci-ims.h>
 #include <linux/string.h>
 
 #include "msi.h"
@@ -169,6 +172,58 @@ static irqreturn_t test_handler(int irq, void *data)
 }
 
 /*
+ * What a case sets up is released by KUnit actions, so that a failed
+ * assertion leaves the device as the next case expects it. A case that
+ * checks the release itself takes the action back first.
+ */
+static void test_destroy_table(void *table)
+{
+	WARN_ON(msi_destroy_table(table));
+}
+
+static struct msi_table *test_create_table(struct kunit *test, struct pci_dev *pdev,
+					   const struct msi_table_info *info)
+{
+	struct msi_table *table = pci_create_msi_table(pdev, info);
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(table), "%ld", PTR_ERR(table));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, test_destroy_table, table), 0);
+	return table;
+}
+
+/* Destroyed by the case: returns what msi_destroy_table() returns */
+static int test_destroy_now(struct kunit *test, struct msi_table *table)
+{
+	kunit_remove_action(test, test_destroy_table, table);
+	return msi_destroy_table(table);
+}
+
+static void test_free_irq(void *virq)
+{
+	free_irq((unsigned long)virq, &test_driver);
+}
+
+static void test_request_irq(struct kunit *test, unsigned int virq)
+{
+	KUNIT_ASSERT_EQ(test, request_irq(virq, test_handler, 0, "pci_msi_test", &test_driver), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, test_free_irq,
+							(void *)(unsigned long)virq), 0);
+}
+
+static void test_free_irq_now(struct kunit *test, unsigned int virq)
+{
+	kunit_release_action(test, test_free_irq, (void *)(unsigned long)virq);
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(test_free_vectors, pci_free_irq_vectors, struct pci_dev *);
+
+static void test_alloc_msix(struct kunit *test, struct pci_dev *pdev, int nvec)
+{
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, nvec, nvec, PCI_IRQ_MSIX), nvec);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, test_free_vectors, pdev), 0);
+}
+
+/*
  * The branch of the policy which the machine takes, and its effect: a
  * table where IMS is allowed, -EOPNOTSUPP and no MSI data set up for
  * the device where it is refused. A refusal names its reason, which
@@ -200,15 +255,19 @@ static void pci_ims_policy_branch(struct kunit *test)
 	}
 
 	test_store_info(test, &info);
-	data = pdev->dev.msi.data;
-	table = pci_create_msi_table(pdev, &info);
-	if (refusal) {
-		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(table), -EOPNOTSUPP);
-		KUNIT_EXPECT_PTR_EQ(test, pdev->dev.msi.data, data);
+	if (!refusal) {
+		table = test_create_table(test, pdev, &info);
+		KUNIT_EXPECT_EQ(test, test_destroy_now(test, table), 0);
 		return;
 	}
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(table), "%ld", PTR_ERR(table));
-	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+	/* Whatever MSI data the device has stays as it was */
+	data = pdev->dev.msi.data;
+	table = pci_create_msi_table(pdev, &info);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(table), -EOPNOTSUPP);
+	KUNIT_EXPECT_PTR_EQ(test, pdev->dev.msi.data, data);
+	table = devm_pci_create_msi_table(pdev, &info);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(table), -EOPNOTSUPP);
+	KUNIT_EXPECT_PTR_EQ(test, pdev->dev.msi.data, data);
 }
 
 /*
@@ -225,12 +284,10 @@ static void pci_ims_entry(struct kunit *test)
 	struct msi_table *table;
 	struct test_slot *slot;
 	struct msi_map map;
-	int ret;
 
 	test_need_ims(test, pdev);
 	store = test_store_info(test, &info);
-	table = pci_create_msi_table(pdev, &info);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(table), "%ld", PTR_ERR(table));
+	table = test_create_table(test, pdev, &info);
 
 	map = msi_table_alloc(table, 3, NULL, NULL);
 	KUNIT_ASSERT_EQ(test, map.index, 3);
@@ -247,8 +304,7 @@ static void pci_ims_entry(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, parentd->domain, dev_get_msi_domain(&pdev->dev));
 	KUNIT_EXPECT_EQ(test, irqd->domain->bus_token, DOMAIN_BUS_PCI_DEVICE_IMS);
 
-	ret = request_irq(map.virq, test_handler, 0, "pci_msi_test", test);
-	KUNIT_ASSERT_EQ(test, ret, 0);
+	test_request_irq(test, map.virq);
 	KUNIT_EXPECT_FALSE(test, slot->masked);
 	KUNIT_EXPECT_GT(test, slot->writes, 0);
 	KUNIT_EXPECT_NE(test, slot->msg.address_lo, 0);
@@ -257,7 +313,7 @@ static void pci_ims_entry(struct kunit *test)
 	if (parentd->domain->bus_token == DOMAIN_BUS_DMAR)
 		KUNIT_EXPECT_EQ(test, (u32)slot->msg.arch_addr_lo.dmar_format, 1);
 #endif
-	free_irq(map.virq, test);
+	test_free_irq_now(test, map.virq);
 	KUNIT_EXPECT_TRUE(test, slot->masked);
 	/* Deactivated: the store holds no message which could still fire */
 	KUNIT_EXPECT_EQ(test, slot->msg.address_lo, 0);
@@ -265,7 +321,7 @@ static void pci_ims_entry(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, msi_table_free(table, 3), 0);
 	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 3), 0);
-	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+	KUNIT_EXPECT_EQ(test, test_destroy_now(test, table), 0);
 }
 
 /*
@@ -287,11 +343,10 @@ static void pci_ims_affinity(struct kunit *test)
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two online CPUs");
 	store = test_store_info(test, &info);
-	table = pci_create_msi_table(pdev, &info);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(table), "%ld", PTR_ERR(table));
+	table = test_create_table(test, pdev, &info);
 	map = msi_table_alloc(table, MSI_ANY_INDEX, NULL, NULL);
 	KUNIT_ASSERT_EQ(test, map.index, 0);
-	KUNIT_ASSERT_EQ(test, request_irq(map.virq, test_handler, 0, "pci_msi_test", test), 0);
+	test_request_irq(test, map.virq);
 
 	effective = irq_get_effective_affinity_mask(map.virq);
 	cpu = cpumask_first(effective);
@@ -306,9 +361,6 @@ static void pci_ims_affinity(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, store->slot[0].msg.address_lo, before.address_lo);
 	KUNIT_EXPECT_EQ(test, store->slot[0].msg.data, before.data);
 	KUNIT_EXPECT_EQ(test, store->slot[0].writes, writes);
-
-	free_irq(map.virq, test);
-	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
 }
 
 /*
@@ -321,17 +373,15 @@ static void pci_ims_next_to_msix(struct kunit *test)
 	struct msi_table_info info;
 	struct msi_table *table;
 	struct msi_map map;
-	int nvec, msix0, msix1;
+	int msix0, msix1;
 
 	test_need_ims(test, pdev);
-	nvec = pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX);
-	KUNIT_ASSERT_EQ(test, nvec, 2);
+	test_alloc_msix(test, pdev, 2);
 	msix0 = pci_irq_vector(pdev, 0);
 	msix1 = pci_irq_vector(pdev, 1);
 
 	test_store_info(test, &info);
-	table = pci_create_msi_table(pdev, &info);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(table), "%ld", PTR_ERR(table));
+	table = test_create_table(test, pdev, &info);
 	KUNIT_EXPECT_PTR_NE(test, table, pci_msi_table(pdev));
 	map = msi_table_alloc(table, 0, NULL, NULL);
 	KUNIT_ASSERT_GT(test, map.virq, 0);
@@ -344,9 +394,257 @@ static void pci_ims_next_to_msix(struct kunit *test)
 	map = msi_table_alloc(pci_msi_table(pdev), 1, NULL, NULL);
 	KUNIT_EXPECT_EQ(test, map.index, -EOPNOTSUPP);
 
-	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+	KUNIT_EXPECT_EQ(test, test_destroy_now(test, table), 0);
 	KUNIT_EXPECT_EQ(test, msi_get_virq(pci_msi_table(pdev), 1), msix1);
-	pci_free_irq_vectors(pdev);
+}
+
+/*
+ * A device managed table goes with the driver's other device managed
+ * resources, after those allocated later: what unbinding does, on a
+ * devres group of the tests' own.
+ */
+static void pci_ims_devm(struct kunit *test)
+{
+	struct pci_dev *pdev = test_device(test);
+	struct msi_table_info info;
+	struct msi_table *table;
+	struct msi_map map;
+	void *group;
+	int ret;
+
+	test_need_ims(test, pdev);
+	test_store_info(test, &info);
+	group = devres_open_group(&pdev->dev, NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, group);
+	table = devm_pci_create_msi_table(pdev, &info);
+	if (IS_ERR(table)) {
+		devres_release_group(&pdev->dev, group);
+		KUNIT_FAIL(test, "devm_pci_create_msi_table(): %ld", PTR_ERR(table));
+		return;
+	}
+	map = msi_table_alloc(table, 2, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, 2);
+	ret = map.virq > 0 ? devm_request_irq(&pdev->dev, map.virq, test_handler, 0,
+					      "pci_msi_test", &test_driver) : -ENOSPC;
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	devres_close_group(&pdev->dev, group);
+	KUNIT_EXPECT_NOT_NULL(test, irq_get_irq_data(map.virq));
+
+	/* The interrupt is freed first, then the table and its entries */
+	devres_release_group(&pdev->dev, group);
+	KUNIT_EXPECT_NULL(test, irq_get_irq_data(map.virq));
+}
+
+/*
+ * The IMS array store, on memory which stands for the device's: a bit the
+ * driver owns (kept as it is) and device specific bits from the entry's
+ * cookie, as DSA's PASID
+ */
+#define TEST_ARRAY_CTRL_DRV	BIT(1)
+#define TEST_ARRAY_CTRL_COOKIE	GENMASK(31, 12)
+
+struct test_write {
+	unsigned int	off;
+	u32		val;
+};
+
+/* The writes to the array, in order, which the case watches */
+struct test_array {
+	struct pci_ims_array	array;
+	unsigned int		nr_writes;
+	struct test_write	writes[8];
+};
+
+static int test_array_ctrl_bits(struct pci_ims_array *array,
+				const union msi_instance_cookie *icookie, u32 *bits)
+{
+	if (icookie->value > FIELD_MAX(TEST_ARRAY_CTRL_COOKIE))
+		return -EINVAL;
+	*bits = FIELD_PREP(TEST_ARRAY_CTRL_COOKIE, icookie->value);
+	return 0;
+}
+
+static void test_array_record(u32 val, void __iomem *addr)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct test_array *ta = test->priv;
+
+	if (ta->nr_writes < ARRAY_SIZE(ta->writes))
+		ta->writes[ta->nr_writes] = (struct test_write) {
+			.off = addr - ta->array.base,
+			.val = val,
+		};
+	ta->nr_writes++;
+	writel(val, addr);
+}
+
+static u32 test_array_read(struct test_array *ta, unsigned int slot, unsigned int off)
+{
+	return readl(ta->array.base + slot * PCI_IMS_ARRAY_ENTRY_SIZE + off);
+}
+
+#define TEST_CTRL(cookie)	(TEST_ARRAY_CTRL_DRV | FIELD_PREP(TEST_ARRAY_CTRL_COOKIE, cookie))
+
+/*
+ * An entry of an IMS array: masked with its device specific bits on
+ * allocation, unmasked on request, the driver's own bits untouched,
+ * masked with the device specific bits cleared on free; a cookie the
+ * driver refuses fails the allocation and the cookie change. Bad arrays
+ * are refused.
+ */
+static void pci_ims_array_entry(struct kunit *test)
+{
+	union msi_instance_cookie cookie = { .value = 0x1234 };
+	struct pci_dev *pdev = test_device(test);
+	struct msi_table_info info;
+	struct test_array *ta;
+	struct msi_table *table;
+	struct msi_map map;
+	u8 slot[PCI_IMS_ARRAY_ENTRY_SIZE];
+	void *mem;
+	int ret;
+
+	test_need_ims(test, pdev);
+	ta = kunit_kzalloc(test, sizeof(*ta), GFP_KERNEL);
+	mem = kunit_kzalloc(test, TEST_SLOTS * PCI_IMS_ARRAY_ENTRY_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ta);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+
+	KUNIT_EXPECT_EQ(test, pci_ims_array_init_info(&info, "test-ims", &ta->array, TEST_SLOTS),
+			-EINVAL);
+	ta->array.base = (void __iomem __force *)mem;
+	KUNIT_EXPECT_EQ(test, pci_ims_array_init_info(&info, "test-ims", &ta->array, 0), -EINVAL);
+	ta->array.ctrl_bits = test_array_ctrl_bits;
+	KUNIT_EXPECT_EQ(test, pci_ims_array_init_info(&info, "test-ims", &ta->array, TEST_SLOTS),
+			-EINVAL);
+	ta->array.ctrl_bits = NULL;
+	ta->array.ctrl_mask = TEST_ARRAY_CTRL_COOKIE;
+	KUNIT_EXPECT_EQ(test, pci_ims_array_init_info(&info, "test-ims", &ta->array, TEST_SLOTS),
+			-EINVAL);
+	ta->array.ctrl_bits = test_array_ctrl_bits;
+	ta->array.ctrl_mask = TEST_ARRAY_CTRL_COOKIE | PCI_IMS_ARRAY_CTRL_MASKBIT;
+	KUNIT_EXPECT_EQ(test, pci_ims_array_init_info(&info, "test-ims", &ta->array, TEST_SLOTS),
+			-EINVAL);
+	ta->array.ctrl_mask = TEST_ARRAY_CTRL_COOKIE;
+	ret = pci_ims_array_init_info(&info, "test-ims", &ta->array, TEST_SLOTS);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	/* Stale bits of a former user, and one the driver set */
+	writel(TEST_CTRL(0x55), ta->array.base + 2 * PCI_IMS_ARRAY_ENTRY_SIZE + PCI_IMS_ARRAY_CTRL);
+	table = test_create_table(test, pdev, &info);
+
+	map = msi_table_alloc(table, 2, &cookie, NULL);
+	KUNIT_ASSERT_EQ(test, map.index, 2);
+	KUNIT_EXPECT_EQ(test, test_array_read(ta, 2, PCI_IMS_ARRAY_CTRL),
+			TEST_CTRL(0x1234) | PCI_IMS_ARRAY_CTRL_MASKBIT);
+
+	test_request_irq(test, map.virq);
+	KUNIT_EXPECT_EQ(test, test_array_read(ta, 2, PCI_IMS_ARRAY_CTRL), TEST_CTRL(0x1234));
+	KUNIT_EXPECT_NE(test, test_array_read(ta, 2, PCI_IMS_ARRAY_ADDR_LO), 0);
+
+	/* A new cookie: the entry is rewritten with its bits and stays live */
+	cookie.value = 0x99;
+	KUNIT_EXPECT_EQ(test, msi_table_set_cookie(table, 2, &cookie), 0);
+	KUNIT_EXPECT_EQ(test, test_array_read(ta, 2, PCI_IMS_ARRAY_CTRL), TEST_CTRL(0x99));
+
+	/* A cookie the driver refuses changes nothing, nor allocates */
+	cookie.value = FIELD_MAX(TEST_ARRAY_CTRL_COOKIE) + 1ULL;
+	memcpy(slot, mem + 2 * PCI_IMS_ARRAY_ENTRY_SIZE, sizeof(slot));
+	KUNIT_EXPECT_EQ(test, msi_table_set_cookie(table, 2, &cookie), -EINVAL);
+	KUNIT_EXPECT_MEMEQ(test, mem + 2 * PCI_IMS_ARRAY_ENTRY_SIZE, slot, sizeof(slot));
+	KUNIT_EXPECT_EQ(test, test_array_read(ta, 2, PCI_IMS_ARRAY_CTRL), TEST_CTRL(0x99));
+	map = msi_table_alloc(table, 4, &cookie, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, -EINVAL);
+	KUNIT_EXPECT_EQ(test, test_array_read(ta, 4, PCI_IMS_ARRAY_CTRL), 0);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 4), 0);
+
+	test_free_irq_now(test, msi_get_virq(table, 2));
+	KUNIT_EXPECT_EQ(test, test_array_read(ta, 2, PCI_IMS_ARRAY_CTRL),
+			TEST_CTRL(0x99) | PCI_IMS_ARRAY_CTRL_MASKBIT);
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 2), 0);
+	KUNIT_EXPECT_EQ(test, test_array_read(ta, 2, PCI_IMS_ARRAY_CTRL),
+			TEST_ARRAY_CTRL_DRV | PCI_IMS_ARRAY_CTRL_MASKBIT);
+}
+
+/*
+ * A message written into a live slot: masked first, the three dwords,
+ * the control dword restored with the entry's bits and the driver's, as
+ * for an MSI-X entry; a masked slot gets no extra mask write.
+ *
+ * No path of the core writes a live slot behind interrupt remapping,
+ * so the case calls the store's callbacks itself, without the interrupt
+ * descriptor's lock which the core would hold: nothing else touches the
+ * slot meanwhile, as nothing fires the store and nothing changes the
+ * interrupt's affinity or cookie.
+ */
+static void pci_ims_array_rewrite(struct kunit *test)
+{
+	static const unsigned int msg_offs[] = {
+		PCI_IMS_ARRAY_ADDR_LO, PCI_IMS_ARRAY_ADDR_HI, PCI_IMS_ARRAY_DATA,
+	};
+	struct pci_dev *pdev = test_device(test);
+	struct msi_table_info info;
+	struct test_array *ta;
+	struct msi_table *table;
+	struct msi_desc *desc;
+	struct msi_map map;
+	union msi_instance_cookie cookie = { .value = 0x77 };
+	unsigned int i, base;
+	void *mem;
+	u32 ctrl;
+	int ret;
+
+	test_need_ims(test, pdev);
+	ta = kunit_kzalloc(test, sizeof(*ta), GFP_KERNEL);
+	mem = kunit_kzalloc(test, TEST_SLOTS * PCI_IMS_ARRAY_ENTRY_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ta);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	ta->array.base = (void __iomem __force *)mem;
+	ta->array.ctrl_mask = TEST_ARRAY_CTRL_COOKIE;
+	ta->array.ctrl_bits = test_array_ctrl_bits;
+	ret = pci_ims_array_init_info(&info, "test-ims", &ta->array, TEST_SLOTS);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	writel(TEST_ARRAY_CTRL_DRV, ta->array.base + 5 * PCI_IMS_ARRAY_ENTRY_SIZE +
+	       PCI_IMS_ARRAY_CTRL);
+	table = test_create_table(test, pdev, &info);
+	map = msi_table_alloc(table, 5, &cookie, NULL);
+	KUNIT_ASSERT_EQ(test, map.index, 5);
+	test_request_irq(test, map.virq);
+	desc = irq_get_msi_desc(map.virq);
+	KUNIT_ASSERT_NOT_NULL(test, desc);
+	ctrl = test_array_read(ta, 5, PCI_IMS_ARRAY_CTRL);
+	KUNIT_ASSERT_EQ(test, ctrl, TEST_CTRL(0x77));
+
+	/* The message the core wrote, again */
+	test->priv = ta;
+	kunit_activate_static_stub(test, pci_ims_array_write, test_array_record);
+	info.ops->write_msg(table, desc, &desc->msg);
+	kunit_deactivate_static_stub(test, pci_ims_array_write);
+
+	base = 5 * PCI_IMS_ARRAY_ENTRY_SIZE;
+	KUNIT_ASSERT_EQ(test, ta->nr_writes, 5);
+	KUNIT_EXPECT_EQ(test, ta->writes[0].off, base + PCI_IMS_ARRAY_CTRL);
+	KUNIT_EXPECT_EQ(test, ta->writes[0].val, ctrl | PCI_IMS_ARRAY_CTRL_MASKBIT);
+	for (i = 0; i < ARRAY_SIZE(msg_offs); i++)
+		KUNIT_EXPECT_EQ(test, ta->writes[i + 1].off, base + msg_offs[i]);
+	KUNIT_EXPECT_EQ(test, ta->writes[1].val, desc->msg.address_lo);
+	KUNIT_EXPECT_EQ(test, ta->writes[2].val, desc->msg.address_hi);
+	KUNIT_EXPECT_EQ(test, ta->writes[3].val, desc->msg.data);
+	KUNIT_EXPECT_EQ(test, ta->writes[4].off, base + PCI_IMS_ARRAY_CTRL);
+	KUNIT_EXPECT_EQ(test, ta->writes[4].val, ctrl);
+
+	/* Masked: the message, then the control dword as it was */
+	info.ops->mask(table, desc);
+	ta->nr_writes = 0;
+	kunit_activate_static_stub(test, pci_ims_array_write, test_array_record);
+	info.ops->write_msg(table, desc, &desc->msg);
+	kunit_deactivate_static_stub(test, pci_ims_array_write);
+	info.ops->unmask(table, desc);
+	KUNIT_ASSERT_EQ(test, ta->nr_writes, 4);
+	for (i = 0; i < ARRAY_SIZE(msg_offs); i++)
+		KUNIT_EXPECT_EQ(test, ta->writes[i].off, base + msg_offs[i]);
+	KUNIT_EXPECT_EQ(test, ta->writes[3].off, base + PCI_IMS_ARRAY_CTRL);
+	KUNIT_EXPECT_EQ(test, ta->writes[3].val, ctrl | PCI_IMS_ARRAY_CTRL_MASKBIT);
+	KUNIT_EXPECT_EQ(test, test_array_read(ta, 5, PCI_IMS_ARRAY_CTRL), ctrl);
 }
 
 static struct kunit_case pci_ims_policy_cases[] = {
@@ -364,6 +662,9 @@ static struct kunit_case pci_ims_cases[] = {
 	KUNIT_CASE(pci_ims_entry),
 	KUNIT_CASE(pci_ims_affinity),
 	KUNIT_CASE(pci_ims_next_to_msix),
+	KUNIT_CASE(pci_ims_devm),
+	KUNIT_CASE(pci_ims_array_entry),
+	KUNIT_CASE(pci_ims_array_rewrite),
 	{ }
 };
 
@@ -381,11 +682,9 @@ static void pci_msix_alloc_dyn(struct kunit *test)
 	struct pci_dev *pdev = test_device(test);
 	struct msi_map at, any;
 
-	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX), 1);
-	if (!pci_msix_can_alloc_dyn(pdev)) {
-		pci_free_irq_vectors(pdev);
+	test_alloc_msix(test, pdev, 1);
+	if (!pci_msix_can_alloc_dyn(pdev))
 		kunit_skip(test, "the MSI parent does not allocate MSI-X entries at run time");
-	}
 
 	at = pci_msix_alloc_irq_at(pdev, 5, NULL);
 	KUNIT_EXPECT_EQ(test, at.index, 5);
@@ -396,8 +695,8 @@ static void pci_msix_alloc_dyn(struct kunit *test)
 	any = pci_msix_alloc_irq_at(pdev, MSI_ANY_INDEX, NULL);
 	KUNIT_EXPECT_EQ(test, any.index, 1);
 	KUNIT_ASSERT_GT(test, any.virq, 0);
-	KUNIT_EXPECT_EQ(test, request_irq(any.virq, test_handler, 0, "pci_msi_test", test), 0);
-	free_irq(any.virq, test);
+	test_request_irq(test, any.virq);
+	test_free_irq_now(test, any.virq);
 
 	pci_msix_free_irq(pdev, at);
 	KUNIT_EXPECT_EQ(test, msi_get_virq(pci_msi_table(pdev), 5), 0);
@@ -408,7 +707,7 @@ static void pci_msix_alloc_dyn(struct kunit *test)
 	pci_msix_free_irq(pdev, any);
 	KUNIT_EXPECT_EQ(test, msi_get_virq(pci_msi_table(pdev), 1), 0);
 	KUNIT_EXPECT_GT(test, msi_get_virq(pci_msi_table(pdev), 0), 0);
-	pci_free_irq_vectors(pdev);
+	kunit_release_action(test, test_free_vectors, pdev);
 	KUNIT_EXPECT_EQ(test, msi_get_virq(pci_msi_table(pdev), 0), 0);
 }
 
