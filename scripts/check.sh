@@ -25,7 +25,7 @@ stages=(
 	"kernel-doc: kernel-doc on new and changed files"
 	"htmldocs: make SPHINXDIRS=core-api htmldocs"
 	"get-maintainer: get_maintainer.pl on every patch"
-	"base-build: the base's test kernel and arm64 objects, W=1 C=1"
+	"base-build: the base's test kernel and arm64 objects, W=1, sparse on the series' files"
 	"base-boot: the base kernel's vectors of the PCI devices"
 	"patch-builds: every patch builds on its own without new warnings"
 	"modules: IDXD, NTB and, where the series has it, the sample as modules, modpost"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Stage base-build: the base, built as every patch is built after it:
-# the x86_64 test kernel and the arm64 objects, W=1 C=1. Its warnings
-# are the baseline of patch-builds, and its kernel boots in base-boot.
+# the x86_64 test kernel and the arm64 objects, W=1, with sparse on the
+# .c files the series changes (build-lib.sh). Its warnings are the
+# baseline of patch-builds, and its kernel boots in base-boot.
 # The tree stays at the base: patch-builds goes on from there, as a
 # checkout of the tip in between would make every file the series
 # changes newer than its object, and the first patch would rebuild them.

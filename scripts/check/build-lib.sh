@@ -1,26 +1,36 @@
 # shellcheck shell=bash
 # Sourced by the stages base-build and patch-builds: how one revision of
-# the tree is built, W=1 C=1 (sparse), for x86_64 (the test kernel) and
-# arm64 (the objects of the series' .c files).
+# the tree is built, W=1, for x86_64 (the test kernel) and arm64 (the
+# objects of the series' .c files), with sparse on the .c files the
+# series changes (sparse-series.sh).
 
 # The test kernel's configuration, as kunit.py makes it: the tip's
 # kunitconfig (apply saved it) and the QEMU x86_64 console options, made
 # whole by olddefconfig. Every revision is built with the tip's options
 # (olddefconfig drops those it does not have yet), so that the builds
 # differ by the patches only.
+# A configuration which comes out the same keeps its time: a newer
+# .config makes the build sync include/config/ again.
 write_config() {
+	local prev=$obj/.config.prev
+	rm -f "$prev"
+	[ -f "$obj/.config" ] && cp -p "$obj/.config" "$prev"
 	{
 		cat "$work/tip.kunitconfig"
 		echo CONFIG_SERIAL_8250=y
 		echo CONFIG_SERIAL_8250_CONSOLE=y
 	} > "$obj/.config"
-	make -s -C "$tree" ARCH=x86_64 O="$obj" olddefconfig
+	make -s -C "$tree" ARCH=x86_64 O="$obj" olddefconfig || return 1
+	if [ -f "$prev" ] && cmp -s "$prev" "$obj/.config"; then
+		touch -r "$prev" "$obj/.config"
+	fi
 }
 
 # arm64: the objects of every .c file the series touches (which are
 # objects of their own: some .c files are #included by others), as the
 # tip's Makefiles have them, whichever revision is checked out
 tip=$(cat "$work/tip")
+git -C "$tree" diff --name-only base "$tip" -- '*.c' > "$work/series.c"
 arm_objs=()
 for f in $(git -C "$tree" diff --name-only base "$tip" -- '*.c'); do
 	o=$(basename "${f%.c}.o")
@@ -38,6 +48,7 @@ for f in $(git -C "$tree" diff --name-only base "$tip" -- '*.c'); do
 	grep -q -w -F "$o" <<< "$mk" && arm_objs+=("${f%.c}.o")
 done
 cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+sparse=(C=1 CHECK="$top/scripts/check/sparse-series.sh")
 
 # undefined_at NAME: the symbols vmlinux.o leaves to the final link, in
 # $work/NAME.undefined. A symbol which is in no object of the kernel is
@@ -47,18 +58,21 @@ undefined_at() {
 }
 
 # build_at REV NAME [TARGET]: build REV (x86_64: TARGET, default all),
-# logs in $work/NAME.{x86_64,arm64}.log
+# logs in $work/NAME.{x86_64,arm64}.log. The two builds run side by
+# side: each spends much of a small patch's build walking the tree and
+# linking, on one CPU.
 build_at() {
-	local rev=$1 name=$2 target=${3:-all} status=0 objs=() o
-	at "$rev"
-	write_config
-	make -C "$tree" O="$obj" ARCH=x86_64 W=1 C=1 -j"$jobs" "$target" \
-		> "$work/$name.x86_64.log" 2>&1 ||
-		status=1
+	local rev=$1 name=$2 target=${3:-all} status=0 objs=() o x86
+	at "$rev" || return 1
+	write_config || return 1
+	make -C "$tree" O="$obj" ARCH=x86_64 W=1 "${sparse[@]}" -j"$jobs" "$target" \
+		> "$work/$name.x86_64.log" 2>&1 &
+	x86=$!
 	for o in "${arm_objs[@]}"; do
 		[ -e "$tree/${o%.o}.c" ] && objs+=("$o")
 	done
-	make -C "$tree" O="$arm" "${cross[@]}" W=1 C=1 -j"$jobs" "${objs[@]}" \
+	make -C "$tree" O="$arm" "${cross[@]}" W=1 "${sparse[@]}" -j"$jobs" "${objs[@]}" \
 		> "$work/$name.arm64.log" 2>&1 || status=1
+	wait "$x86" || status=1
 	return $status
 }

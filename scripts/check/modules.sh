@@ -23,7 +23,10 @@ if ! {
 	say "the modules configuration cannot be made"
 	exit 1
 fi
-if ! make -C "$tree" ARCH=x86_64 O="$mod" W=1 -j"$jobs" > "$work/modules.log" 2>&1; then
+# vmlinux.o and not vmlinux: modpost reads the kernel's exports from
+# vmlinux.o, and nothing boots this kernel
+if ! make -C "$tree" ARCH=x86_64 O="$mod" W=1 -j"$jobs" vmlinux_o modules \
+	> "$work/modules.log" 2>&1; then
 	grep -a -E 'error|ERROR' "$work/modules.log" | head -n 20
 	say "the modules do not build, or use symbols that are not exported"
 	exit 1

@@ -1,12 +1,13 @@
 #!/bin/bash
 # Stage patch-builds: each patch builds on its own, x86_64 and arm64,
-# W=1 C=1, with no warning the base build does not have. A patch that
-# changes only files no build reads (Documentation/, MAINTAINERS) is
-# not built again. Patches before the tip build every object and link
-# them into vmlinux.o, which leaves no symbol undefined that the base's
-# does not (as the link of vmlinux would fail); the tip is linked and
-# makes the bzImage the kunit stage boots. Linking vmlinux three times
-# for kallsyms took a third of each patch's build.
+# W=1 and sparse on the series' .c files, with no warning the base
+# build does not have. A patch that changes only files no build reads
+# (Documentation/, MAINTAINERS) is not built again. Patches before the
+# tip build every object and link them into vmlinux.o, which leaves no
+# symbol undefined that the base's does not (as the link of vmlinux
+# would fail); the tip is linked and makes the bzImage the kunit stage
+# boots. Linking vmlinux three times for kallsyms took a third of each
+# patch's build.
 . "$top/scripts/check/lib.sh"
 . "$top/scripts/check/build-lib.sh"
 needs base-build

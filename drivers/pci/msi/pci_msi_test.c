@@ -25,6 +25,7 @@
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
+#include <linux/kernfs.h>
 #include <linux/module.h>
 #include <linux/msi.h>
 #include <linux/msi_table.h>
@@ -399,6 +400,81 @@ static void pci_ims_next_to_msix(struct kunit *test)
 }
 
 /*
+ * What the file msi_irqs/@virq of @pdev reads into @buf, a page, as
+ * sysfs would show it: its length, or -ENOENT without that file. The
+ * test kernel has no userspace which could read it. The file's kernfs
+ * node holds its attribute, which the node's reference does not keep:
+ * the attribute goes when the entry is freed, which only the calling
+ * case does.
+ */
+static int test_msi_irqs_read(struct pci_dev *pdev, int virq, char *buf)
+{
+	struct device_attribute *attr;
+	struct kernfs_node *dir, *kn;
+	char name[16];
+	int len;
+
+	buf[0] = '\0';
+	dir = kernfs_find_and_get(pdev->dev.kobj.sd, "msi_irqs");
+	if (!dir)
+		return -ENOENT;
+	snprintf(name, sizeof(name), "%d", virq);
+	kn = kernfs_find_and_get(dir, name);
+	kernfs_put(dir);
+	if (!kn)
+		return -ENOENT;
+	attr = container_of((struct attribute *)kn->priv, struct device_attribute, attr);
+	len = attr->show(&pdev->dev, attr, buf);
+	kernfs_put(kn);
+	return len;
+}
+
+/*
+ * msi_irqs lists the interrupts of the IMS entries, from allocation to
+ * release, on a device which uses only IMS as next to MSI-X. They read
+ * "ims", the MSI-X vectors "msix".
+ */
+static void pci_ims_sysfs(struct kunit *test)
+{
+	struct pci_dev *pdev = test_device(test);
+	struct msi_table_info info;
+	struct msi_table *table;
+	struct msi_map map, kept;
+	int msix0;
+	char *buf;
+
+	test_need_ims(test, pdev);
+	/* sysfs_emit() wants a page, which kmalloc() aligns to its size */
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	test_store_info(test, &info);
+	table = test_create_table(test, pdev, &info);
+	map = msi_table_alloc(table, 5, NULL, NULL);
+	KUNIT_ASSERT_GT(test, map.virq, 0);
+	KUNIT_EXPECT_EQ(test, test_msi_irqs_read(pdev, map.virq, buf), 4);
+	KUNIT_EXPECT_STREQ(test, buf, "ims\n");
+
+	test_alloc_msix(test, pdev, 1);
+	msix0 = pci_irq_vector(pdev, 0);
+	KUNIT_ASSERT_GT(test, msix0, 0);
+	KUNIT_EXPECT_EQ(test, test_msi_irqs_read(pdev, msix0, buf), 5);
+	KUNIT_EXPECT_STREQ(test, buf, "msix\n");
+	KUNIT_EXPECT_EQ(test, test_msi_irqs_read(pdev, map.virq, buf), 4);
+	KUNIT_EXPECT_STREQ(test, buf, "ims\n");
+
+	KUNIT_EXPECT_EQ(test, msi_table_free(table, 5), 0);
+	KUNIT_EXPECT_EQ(test, test_msi_irqs_read(pdev, map.virq, buf), -ENOENT);
+
+	/* The files of the entries a table still has go with it */
+	kept = msi_table_alloc(table, 6, NULL, NULL);
+	KUNIT_ASSERT_GT(test, kept.virq, 0);
+	KUNIT_EXPECT_EQ(test, test_msi_irqs_read(pdev, kept.virq, buf), 4);
+	KUNIT_EXPECT_EQ(test, test_destroy_now(test, table), 0);
+	KUNIT_EXPECT_EQ(test, test_msi_irqs_read(pdev, kept.virq, buf), -ENOENT);
+	KUNIT_EXPECT_EQ(test, test_msi_irqs_read(pdev, msix0, buf), 5);
+}
+
+/*
  * A device managed table goes with the driver's other device managed
  * resources, after those allocated later: what unbinding does, on a
  * devres group of the tests' own.
@@ -410,9 +486,12 @@ static void pci_ims_devm(struct kunit *test)
 	struct msi_table *table;
 	struct msi_map map;
 	void *group;
+	char *buf;
 	int ret;
 
 	test_need_ims(test, pdev);
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
 	test_store_info(test, &info);
 	group = devres_open_group(&pdev->dev, NULL, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, group);
@@ -429,10 +508,12 @@ static void pci_ims_devm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	devres_close_group(&pdev->dev, group);
 	KUNIT_EXPECT_NOT_NULL(test, irq_get_irq_data(map.virq));
+	KUNIT_EXPECT_EQ(test, test_msi_irqs_read(pdev, map.virq, buf), 4);
 
 	/* The interrupt is freed first, then the table and its entries */
 	devres_release_group(&pdev->dev, group);
 	KUNIT_EXPECT_NULL(test, irq_get_irq_data(map.virq));
+	KUNIT_EXPECT_EQ(test, test_msi_irqs_read(pdev, map.virq, buf), -ENOENT);
 }
 
 /*
@@ -662,6 +743,7 @@ static struct kunit_case pci_ims_cases[] = {
 	KUNIT_CASE(pci_ims_entry),
 	KUNIT_CASE(pci_ims_affinity),
 	KUNIT_CASE(pci_ims_next_to_msix),
+	KUNIT_CASE(pci_ims_sysfs),
 	KUNIT_CASE(pci_ims_devm),
 	KUNIT_CASE(pci_ims_array_entry),
 	KUNIT_CASE(pci_ims_array_rewrite),
