@@ -16,14 +16,17 @@ export tree=$work/linux obj=$work/x86_64 arm=$work/arm64 \
 # shellcheck source=scripts/check/lib.sh
 . "$top/scripts/check/lib.sh"
 
-# name: what it checks (in the order they run)
+# name: what it checks (in the order they run). A stage marked "&" runs
+# beside the stage after it, and check.sh waits for both: checkpatch
+# (one CPU) takes what sphinx's parallel build leaves idle, and neither
+# changes what the other reads (the tree stays at the tip).
 stages=(
 	"apply: series/ applies to a fresh base with git am of one mailbox"
 	"copies: series/ and the top-level copies are what make export makes"
 	"callers: no caller passes a device to msi_get_virq()"
-	"checkpatch: checkpatch.pl --strict on every patch"
 	"kernel-doc: kernel-doc on new and changed files"
-	"htmldocs: make SPHINXDIRS=core-api htmldocs"
+	"&checkpatch: checkpatch.pl --strict on every patch"
+	"htmldocs: make htmldocs of core-api, PCI and fault-injection"
 	"get-maintainer: get_maintainer.pl on every patch"
 	"base-build: the base's test kernel and arm64 objects, W=1, sparse on the series' files"
 	"base-boot: the base kernel's vectors of the PCI devices"
@@ -40,21 +43,50 @@ stages=(
 rm -rf "$work"
 mkdir -p "$work/stages"
 failed_stages=()
+# stage_done NAME STATUS T0: record and report a stage's result
+stage_done() {
+	local result=passed
+	if [ "$2" -ne 0 ]; then
+		result=failed
+		failed_stages+=("$1")
+		say "FAILED: $1"
+	fi
+	echo "$result" > "$work/stages/$1"
+	say "stage $1 $result in $(( $(date +%s) - $3 )) s"
+}
+beside=
+# a stage left running beside another goes with an interrupted check
+trap 'jobs -p | xargs -r kill 2> /dev/null' EXIT
 for s in "${stages[@]}"; do
 	name=${s%%:*}
+	if [ "${name:0:1}" = "&" ]; then
+		name=${name:1}
+		echo
+		echo "=== check: ${s#*: } (beside the next stage)"
+		bash "$top/scripts/check/$name.sh" > "$work/$name.out" 2>&1 &
+		beside="$name $! $(date +%s)"
+		continue
+	fi
 	echo
 	echo "=== check: ${s#*: }"
 	t0=$(date +%s)
-	if bash "$top/scripts/check/$name.sh"; then
-		result=passed
-	else
-		result=failed
-		failed_stages+=("$name")
-		say "FAILED: $name"
+	bash "$top/scripts/check/$name.sh"
+	stage_done "$name" $? "$t0"
+	if [ -n "$beside" ]; then
+		read -r bname bpid bt0 <<< "$beside"
+		beside=
+		wait "$bpid"
+		status=$?
+		echo
+		echo "=== check: $bname, which ran beside $name"
+		cat "$work/$bname.out"
+		stage_done "$bname" "$status" "$bt0"
 	fi
-	echo "$result" > "$work/stages/$name"
-	say "stage $name $result in $(( $(date +%s) - t0 )) s"
 done
+if [ -n "$beside" ]; then
+	say "FAILED: a stage marked & is the last one; nothing waits for it"
+	failed_stages+=("${beside%% *}")
+fi
 
 passed=0 failed=0
 for c in "$obj/kunit.counts" "$kcsan/kunit.counts"; do

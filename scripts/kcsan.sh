@@ -25,7 +25,7 @@ kunitconfig=$obj/msi-tables-kcsan.kunitconfig
 log=$obj/kunit-kcsan.log
 echo "kcsan: building $tree, booting the plain machine"
 run "$log" "$pci_ims_refused_skips" run --jobs="$(($(nproc) + 1))" \
-	--qemu_args="$qemu_kunit" --kernel_args="$pci_expect_no_remap"
+	--qemu_args="$qemu_kunit" --kernel_args="$pci_expect_no_remap $qemu_ims_only"
 expect "$log" "KCSAN enabled" 'kcsan: enabled early'
 expect "$log" "KCSAN selftest" 'kcsan: selftest: ([0-9]+)/\1 tests passed'
 grep -a -o -E 'stress: [0-9]+ rounds, .*lookups' "$log" | sed 's/^/kcsan: /'

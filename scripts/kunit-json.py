@@ -6,8 +6,9 @@ usage: kunit-json.py FILE [EXPECTED_SKIPS]
 Prints "PASSED FAILED SKIPPED": the test cases which passed, which
 failed or crashed, and which were skipped, over every suite; the cases
 which did not pass are listed on standard error. EXPECTED_SKIPS is a
-glob of suite.case names which the machine cannot serve (e.g. IMS cases
-where the platform refuses IMS): those skips are listed, not counted.
+comma separated list of globs of suite.case names which the machine
+cannot serve (e.g. IMS cases where the platform refuses IMS): those
+skips are listed, not counted.
 """
 import fnmatch
 import json
@@ -26,14 +27,15 @@ def cases(group, path=()):
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
-    expected = sys.argv[2] if len(sys.argv) == 3 else None
+    expected = [g.strip() for g in sys.argv[2].split(',')] if len(sys.argv) == 3 else []
+    expected = [g for g in expected if g]
     with open(sys.argv[1], encoding='utf-8') as f:
         group = json.load(f)
     counts = {'PASS': 0, 'FAIL': 0, 'SKIP': 0}
     for name, status in cases(group):
         if status not in counts:
             status = 'FAIL'  # ERROR: crashed
-        if status == 'SKIP' and expected and fnmatch.fnmatchcase(name, expected):
+        if status == 'SKIP' and any(fnmatch.fnmatchcase(name, g) for g in expected):
             print('kunit: %s: skipped, as expected on this machine' % name,
                   file=sys.stderr)
             continue

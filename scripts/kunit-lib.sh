@@ -17,9 +17,9 @@ done
 # count LOG [EXPECTED_SKIPS]: add the results of a boot's log to passed
 # and failed, from kunit.py parse --json. Every case has what it needs
 # in these machines, so a skip fails, except for the cases which match
-# the glob EXPECTED_SKIPS (suite.case), which this machine cannot serve;
-# so does a log kunit.py cannot parse whole (a missing result line, no
-# tests).
+# the globs EXPECTED_SKIPS (suite.case, comma separated), which this
+# machine cannot serve; so does a log kunit.py cannot parse whole (a
+# missing result line, no tests).
 passed=0 failed=0 bad=0
 count() {
 	local log=$1 json=${1%.log}.json p=0 f=0 s=0 status

@@ -14,6 +14,7 @@
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
+#include <linux/kernfs.h>
 #include <linux/kthread.h>
 #include <linux/msi.h>
 #include <linux/msi_table.h>
@@ -166,6 +167,16 @@ static const struct msi_domain_template test_template = {
 	},
 };
 
+/* The same, with the entries' interrupts in the device's msi_irqs */
+static const struct msi_domain_template test_template_sysfs = {
+	.chip	= { .name = "TEST" },
+	.ops	= { .set_desc = test_set_desc },
+	.info	= {
+		.flags		= MSI_FLAG_USE_DEF_DOM_OPS | MSI_FLAG_DEV_SYSFS,
+		.bus_token	= DOMAIN_BUS_DEVICE_MSI,
+	},
+};
+
 static struct test_ctx *test_ctx(struct kunit *test)
 {
 	return test->priv;
@@ -285,7 +296,9 @@ static u64 entry_cookie(struct kunit *test, unsigned int virq)
 	return desc->data.icookie.value;
 }
 
-static struct msi_table *create(struct kunit *test, unsigned int hwsize)
+static struct msi_table *create_from(struct kunit *test,
+				     const struct msi_domain_template *tmpl,
+				     unsigned int hwsize)
 {
 	struct test_ctx *ctx = test->priv;
 	struct msi_table_info info = {
@@ -296,9 +309,14 @@ static struct msi_table *create(struct kunit *test, unsigned int hwsize)
 	};
 	struct msi_table *table;
 
-	table = msi_create_table(ctx->dev, &test_template, &info);
+	table = msi_create_table(ctx->dev, tmpl, &info);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, table);
 	return table;
+}
+
+static struct msi_table *create(struct kunit *test, unsigned int hwsize)
+{
+	return create_from(test, &test_template, hwsize);
 }
 
 static void create_destroy(struct kunit *test)
@@ -1331,6 +1349,40 @@ static void walk_check_request(struct kunit *test, const char *name, unsigned in
 			    "%s, site %u", name, site);
 }
 
+/*
+ * The files in the device's msi_irqs: every interrupt number is tried,
+ * as a file left behind names a number which is free again.
+ */
+static unsigned int test_msi_irqs_files(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct kernfs_node *dir, *kn;
+	unsigned int files = 0;
+	char name[16];
+	int irq;
+
+	dir = kernfs_find_and_get(ctx->dev->kobj.sd, "msi_irqs");
+	KUNIT_ASSERT_NOT_NULL(test, dir);
+	for (irq = 0; irq < nr_irqs; irq++) {
+		snprintf(name, sizeof(name), "%d", irq);
+		kn = kernfs_find_and_get(dir, name);
+		if (kn) {
+			files++;
+			kernfs_put(kn);
+		}
+	}
+	kernfs_put(dir);
+	return files;
+}
+
+/* ... and no file of an interrupt is left in msi_irqs */
+static void walk_check_files(struct kunit *test, const char *name, unsigned int site)
+{
+	walk_check_entries(test, name, site);
+	KUNIT_EXPECT_EQ_MSG(test, test_msi_irqs_files(test), 0U,
+			    "%s, site %u: msi_irqs files left", name, site);
+}
+
 static const struct kunit_fault_walk fault_walks[] = {
 	{ .name = "msi_create_table", .run = walk_create, .undo = walk_undo_create,
 	  .save = walk_save_tables, .check = walk_check_tables },
@@ -1340,6 +1392,8 @@ static const struct kunit_fault_walk fault_walks[] = {
 	  .save = walk_save_tables, .check = walk_check_entries },
 	{ .name = "msi_table_alloc_range", .run = walk_alloc_range, .undo = walk_undo_range,
 	  .save = walk_save_tables, .check = walk_check_entries },
+	{ .name = "msi_table_alloc_range with msi_irqs files", .run = walk_alloc_range,
+	  .undo = walk_undo_range, .save = walk_save_tables, .check = walk_check_files },
 	{ .name = "request_irq of an entry", .run = walk_request, .undo = walk_undo_request,
 	  .save = walk_save_tables, .check = walk_check_request },
 };
@@ -1360,7 +1414,16 @@ static void fault_walk(struct kunit *test)
 	/* The device's MSI data, which the first table sets up, exists */
 	KUNIT_ASSERT_EQ(test, msi_destroy_table(create(test, 1)), 0);
 	/* The calls on entries work on a table of their own */
-	if (walk->run != walk_create) {
+	if (walk->check == walk_check_files) {
+		if (!IS_ENABLED(CONFIG_SYSFS))
+			kunit_skip(test, "needs CONFIG_SYSFS");
+		ctx->walk_table = create_from(test, &test_template_sysfs, walk_info.hwsize);
+		/* The walk's call adds files, which its undo removes */
+		KUNIT_ASSERT_EQ(test, walk_alloc_range(test), 0);
+		KUNIT_EXPECT_EQ(test, test_msi_irqs_files(test), 6U);
+		walk_undo_range(test, 0);
+		KUNIT_ASSERT_EQ(test, test_msi_irqs_files(test), 0U);
+	} else if (walk->run != walk_create) {
 		ctx->walk_table = create(test, walk_info.hwsize);
 		if (walk->run == walk_request) {
 			ctx->walk_virq = msi_table_alloc(ctx->walk_table, 1, NULL, NULL).virq;

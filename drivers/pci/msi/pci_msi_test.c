@@ -271,6 +271,67 @@ static void pci_ims_policy_branch(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, pdev->dev.msi.data, data);
 }
 
+static void test_restore_no_msi(void *pdev)
+{
+	((struct pci_dev *)pdev)->no_msi = 0;
+}
+
+/*
+ * A device for which MSI is disabled gets no IMS either, whatever its
+ * MSI parent offers: the refusal names that reason. The case sets the
+ * device's no_msi, as the quirks and the msi_bus attribute do (which
+ * write it without a lock as well); of the flags next to it, nothing but
+ * a reset or the tests' own driver writes those of the tests' device.
+ */
+static void pci_ims_msi_disabled(struct kunit *test)
+{
+	struct pci_dev *pdev = test_device(test);
+	struct msi_table_info info;
+	struct msi_table *table;
+	const char *refusal;
+	void *data;
+
+	KUNIT_ASSERT_FALSE(test, pdev->no_msi);
+	test_store_info(test, &info);
+	pdev->no_msi = 1;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, test_restore_no_msi, pdev), 0);
+
+	refusal = pci_ims_refusal(pdev);
+	KUNIT_ASSERT_NOT_NULL(test, refusal);
+	KUNIT_EXPECT_STREQ(test, refusal, "MSI is disabled for the device");
+	data = pdev->dev.msi.data;
+	table = pci_create_msi_table(pdev, &info);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(table), -EOPNOTSUPP);
+	KUNIT_EXPECT_PTR_EQ(test, pdev->dev.msi.data, data);
+}
+
+/*
+ * The x86 MSI parents check the policy themselves when a domain is made
+ * from the PCI/IMS template: a caller which does not ask
+ * pci_ims_refusal() first gets -EOPNOTSUPP from a parent which does not
+ * declare MSI_FLAG_PCI_IMS, and a table from one which does. That the
+ * refusal does not warn is the test scripts' to see in the log.
+ */
+static void pci_ims_parent_backstop(struct kunit *test)
+{
+	struct pci_dev *pdev = test_device(test);
+	struct irq_domain *parent = dev_get_msi_domain(&pdev->dev);
+	struct msi_table_info info;
+	struct msi_table *table;
+	bool offered;
+
+	if (!IS_ENABLED(CONFIG_X86))
+		kunit_skip(test, "the backstop is the x86 MSI parents'");
+	KUNIT_ASSERT_NOT_NULL(test, parent);
+	KUNIT_ASSERT_TRUE(test, irq_domain_is_msi_parent(parent));
+	offered = parent->msi_parent_ops->supported_flags & MSI_FLAG_PCI_IMS;
+	test_store_info(test, &info);
+	table = msi_create_table(&pdev->dev, &pci_ims_template, &info);
+	if (!IS_ERR(table))
+		KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(table), offered ? 0 : -EOPNOTSUPP);
+}
+
 /*
  * An IMS entry is an interrupt of the device's MSI parent, masked in
  * the store until it is requested, with the message written on request
@@ -730,6 +791,8 @@ static void pci_ims_array_rewrite(struct kunit *test)
 
 static struct kunit_case pci_ims_policy_cases[] = {
 	KUNIT_CASE(pci_ims_policy_branch),
+	KUNIT_CASE(pci_ims_msi_disabled),
+	KUNIT_CASE(pci_ims_parent_backstop),
 	{ }
 };
 
