@@ -2,8 +2,8 @@
 # Boot a test kernel on QEMU's plain pc machine (x86_64, TCG, 2 CPUs)
 # with the initramfs of scripts/initramfs/init and the regression boots'
 # PCI devices, which in-tree drivers take, plus the two edu devices of
-# the IMS sample driver and the PCI suites' vmxnet3, which the test
-# kernel's own drivers take. The init script brings the network links
+# the IMS sample driver and the PCI suites' vmxnet3, which only the
+# series' kernel binds. The init script brings the network links
 # up, prints the devices' vectors and interrupts and the kmemleak
 # report, then powers off.
 #

@@ -56,14 +56,15 @@ stage_done() {
 }
 beside=
 # a stage left running beside another goes with an interrupted check
-trap 'jobs -p | xargs -r kill 2> /dev/null' EXIT
+trap '[ -n "$beside" ] && kill -- -"$(echo "$beside" | cut -d" " -f2)" 2> /dev/null' EXIT
 for s in "${stages[@]}"; do
 	name=${s%%:*}
 	if [ "${name:0:1}" = "&" ]; then
 		name=${name:1}
 		echo
 		echo "=== check: ${s#*: } (beside the next stage)"
-		bash "$top/scripts/check/$name.sh" > "$work/$name.out" 2>&1 &
+		# a session of its own, whose processes the trap below can end
+		setsid bash "$top/scripts/check/$name.sh" > "$work/$name.out" 2>&1 &
 		beside="$name $! $(date +%s)"
 		continue
 	fi

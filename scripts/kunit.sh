@@ -26,7 +26,8 @@ kunitconfig=$obj/msi-tables.kunitconfig
 . "$top/scripts/kunit-lib.sh"
 
 # Every log is scanned for kernel reports: none of an earlier run
-rm -f "$obj"/kunit*.log "$obj"/kunit*.json "$obj"/kunit*.parsed "$obj"/leaks.*
+rm -f "$obj"/kunit*.log "$obj"/kunit*.json "$obj"/kunit*.parsed "$obj"/leaks.* \
+	"$obj/kunit.counts"
 echo "kunit: building $tree"
 if ! (cd "$tree" && "${kunit[@]}" config "${common[@]}" &&
 	"${kunit[@]}" build "${common[@]}" --jobs="$(($(nproc) + 1))") \

@@ -1,7 +1,8 @@
 #!/bin/bash
 # make removal: device removal with live interrupts. Build the test
 # kernel of a tree (the same one as make kunit, in the same directory)
-# and boot it on q35 with an edu device behind a PCIe root port. The
+# and boot it on q35 with Intel's interrupt remapping, which offers IMS,
+# and an edu device behind a PCIe root port. The
 # edu sample driver keeps two of the device's IMS entries firing while
 # it is bound (edu_ims.keep_firing=1), next to its MSI, which signals
 # the DMAs that send them. scripts/initramfs/removal unbinds and binds
@@ -65,9 +66,9 @@ exec 3<> "$mon.in" 4<> "$mon.out"
 cat <&4 > "$mon.log" &
 reader=$!
 # shellcheck disable=SC2086 # a word list
-timeout $((600 + 15 * cycles)) $qemu_cmd -machine q35 -m 1024 -smp 2 \
+timeout $((600 + 15 * cycles)) $qemu_cmd $qemu_intremap -m 1024 -smp 2 \
 	-kernel "$obj/arch/x86/boot/bzImage" -initrd "$obj/removal.cpio" \
-	-append "console=ttyS0 rdinit=/init panic=-1 kunit.enable=0 ims_unremapped edu_ims.keep_firing=1 msi_tables.cycles=$cycles" \
+	-append "console=ttyS0 rdinit=/init panic=-1 kunit.enable=0 edu_ims.keep_firing=1 msi_tables.cycles=$cycles" \
 	-device pcie-root-port,id=rp0,chassis=1,slot=1 \
 	-device "$qemu_edu,bus=rp0,id=edu0" \
 	-chardev pipe,id=mon0,path="$mon" -mon chardev=mon0,mode=readline \

@@ -119,6 +119,11 @@ struct msi_desc *msi_table_first_desc(struct msi_table *table,
 struct msi_desc *msi_table_next_desc(struct msi_table *table,
 				     enum msi_desc_filter filter);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* KUnit only: the number of MSI tables of @dev, the default one included */
+unsigned int msi_device_count_tables(struct device *dev);
+#endif
+
 /**
  * msi_table_for_each_desc - Iterate the MSI descriptors of a table
  * @desc:	struct msi_desc pointer used as iterator

@@ -80,8 +80,4 @@ int __msi_create_device_irq_domain(struct device *dev, unsigned int domid,
 				   unsigned int hwsize, void *domain_data,
 				   void *chip_data);
 
-#if IS_ENABLED(CONFIG_MSI_TABLE_KUNIT_TEST)
-unsigned int msi_device_count_tables(struct device *dev);
-#endif
-
 #endif /* _KERNEL_IRQ_MSI_INTERNAL_H */

@@ -980,8 +980,7 @@ static int look_while_destroyed(void *data)
 
 /*
  * Lookups under RCU on a table which is being destroyed read no freed
- * memory. Only KASAN (make check's test kernel has it) sees a lookup
- * which does.
+ * memory. Only KASAN sees a lookup which does.
  */
 static void lookup_races_destroy(struct kunit *test)
 {

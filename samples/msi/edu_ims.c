@@ -25,9 +25,10 @@
  * The driver plays the message engine of an IMS device: it reads the
  * slot's mask bit and ADDRESS before the copies and sends nothing while
  * the entry is masked. It reads them without the interrupt descriptor's
- * lock, which the core holds while it writes a slot; behind interrupt
- * remapping a slot is written only when its interrupt is requested or
- * freed, never while a test fires it.
+ * lock, which the core holds while it writes a slot. Behind interrupt
+ * remapping a slot is written when its interrupt is requested, freed,
+ * disabled or enabled (an affinity change rewrites the remapping entry
+ * instead), and none of these overlaps a fire of the same entry.
  *
  * IMS needs interrupt remapping (pci_create_msi_table()). Where the
  * platform refuses it, the core logs the reason and the device keeps
@@ -36,6 +37,15 @@
  * interrupt and fires it once, polling the DMA engine for completion.
  * That is the simplest IMS driver there is; without IMS such a device
  * is not bound.
+ *
+ * With keep_firing set, every device with an IMS table keeps two
+ * entries firing in turn, one of them on the last CPU, from probe until
+ * its removal. The removal stops the firing, as a driver must before it
+ * frees its interrupts, waits for the handler runs of the messages sent
+ * and reports the messages sent against the interrupts handled: for
+ * driver unbind, PCI remove and hot-unplug tests of a device whose
+ * entries fire until its removal begins. The KUnit tests leave such a
+ * device alone.
  *
  * QEMU: -device edu,dma_mask=0xffffffff. The device's default DMA mask
  * is 28 bits, and QEMU silently clamps the addresses of its DMA to it:
@@ -73,16 +83,20 @@
 /* The interrupt status bit of a finished DMA */
 #define EDU_IRQ_DMA		0x100
 
-static char *ims_only;
-module_param(ims_only, charp, 0444);
+/* A test machine needs no more edu devices than this in the IMS only mode */
+#define EDU_IMS_ONLY_MAX	8
+static char *ims_only[EDU_IMS_ONLY_MAX];
+static unsigned int nr_ims_only;
+module_param_array(ims_only, charp, &nr_ims_only, 0444);
 MODULE_PARM_DESC(ims_only, "Comma separated PCI names of edu devices to drive with IMS only");
 
-static LIST_HEAD(edu_ims_devices);
-static DEFINE_MUTEX(edu_ims_devices_lock);
+static bool keep_firing;
+module_param(keep_firing, bool, 0444);
+MODULE_PARM_DESC(keep_firing, "Keep two IMS entries of every device firing until it is removed");
 
 static void __iomem *edu_ims_slot(struct edu_ims *edu, unsigned int index)
 {
-	return edu->array.base + index * PCI_IMS_ARRAY_ENTRY_SIZE;
+	return edu->array.base + edu_ims_slot_offset(index);
 }
 
 static irqreturn_t edu_msi_handler(int irq, void *data)
@@ -185,7 +199,7 @@ int edu_ims_fire(struct edu_ims *edu, unsigned int index)
 	if (index >= EDU_IMS_SLOTS)
 		return -EINVAL;
 	slot = edu_ims_slot(edu, index);
-	data = edu->store_dma + index * PCI_IMS_ARRAY_ENTRY_SIZE + PCI_IMS_ARRAY_DATA;
+	data = edu->store_dma + edu_ims_slot_offset(index) + PCI_IMS_ARRAY_DATA;
 
 	mutex_lock(&edu->dma_lock);
 	if (readl(slot + PCI_IMS_ARRAY_CTRL) & PCI_IMS_ARRAY_CTRL_MASKBIT) {
@@ -296,50 +310,6 @@ void edu_ims_remove(struct edu_ims *edu, unsigned int index)
 }
 
 /**
- * edu_ims_find - Find a bound edu device for the tests
- * @ims_only:	Whether to look for a device in the IMS only mode
- *
- * Context: Process context; may sleep.
- * Return: the first such device, with or without an IMS table, or %NULL.
- */
-struct edu_ims *edu_ims_find(bool ims_only)
-{
-	struct edu_ims *edu, *found = NULL;
-
-	mutex_lock(&edu_ims_devices_lock);
-	list_for_each_entry(edu, &edu_ims_devices, node) {
-		if (edu->ims_only == ims_only) {
-			found = edu;
-			break;
-		}
-	}
-	mutex_unlock(&edu_ims_devices_lock);
-	return found;
-}
-
-/**
- * edu_ims_of - The driver's state of a bound edu device
- * @pdev:	The PCI device
- *
- * Context: Process context; may sleep.
- * Return: the device's state, or %NULL when the driver does not hold it.
- */
-struct edu_ims *edu_ims_of(struct pci_dev *pdev)
-{
-	struct edu_ims *edu, *found = NULL;
-
-	mutex_lock(&edu_ims_devices_lock);
-	list_for_each_entry(edu, &edu_ims_devices, node) {
-		if (edu->pdev == pdev) {
-			found = edu;
-			break;
-		}
-	}
-	mutex_unlock(&edu_ims_devices_lock);
-	return found;
-}
-
-/**
  * edu_ims_only_named - Whether the ims_only parameter names a device
  * @pdev:	The PCI device
  *
@@ -348,17 +318,7 @@ struct edu_ims *edu_ims_of(struct pci_dev *pdev)
  */
 bool edu_ims_only_named(struct pci_dev *pdev)
 {
-	const char *name = pci_name(pdev), *p = ims_only;
-	size_t len = strlen(name);
-
-	while (p && *p) {
-		if (!strncmp(p, name, len) && (p[len] == ',' || !p[len]))
-			return true;
-		p = strchr(p, ',');
-		if (p)
-			p++;
-	}
-	return false;
+	return match_string((const char * const *)ims_only, nr_ims_only, pci_name(pdev)) >= 0;
 }
 
 /* The simplest IMS driver: one entry, its interrupt, one message */
@@ -375,6 +335,81 @@ static int edu_ims_only_probe(struct edu_ims *edu)
 		 index, edu->entries[index].virq, atomic_read(&edu->fired),
 		 atomic_read(&edu->entries[index].handled));
 	return 0;
+}
+
+static void edu_ims_fire_work(struct work_struct *work)
+{
+	struct edu_ims *edu = container_of(work, struct edu_ims, fire_work);
+	int index = edu->fire_index[edu->fire_next & 1];
+	int ret;
+
+	edu->fire_next++;
+	ret = edu_ims_fire(edu, index);
+	if (ret) {
+		/* E.g. the device is gone: its removal stops the work anyway */
+		pci_warn(edu->pdev, "keep firing: entry %d: %pe, stopped\n",
+			 index, ERR_PTR(ret));
+		return;
+	}
+	queue_work(system_long_wq, work);
+}
+
+/* The keep_firing mode: the second entry's interrupt goes to the last CPU */
+static int edu_ims_start_firing(struct edu_ims *edu)
+{
+	unsigned int cpu = cpumask_last(cpu_online_mask);
+	int i, ret;
+
+	for (i = 0; i < 2; i++) {
+		ret = edu_ims_add(edu, MSI_ANY_INDEX);
+		if (ret < 0)
+			goto remove;
+		edu->fire_index[i] = ret;
+	}
+	ret = irq_set_affinity(edu->entries[edu->fire_index[1]].virq, cpumask_of(cpu));
+	if (ret)
+		goto remove;
+	edu->firing = true;
+	queue_work(system_long_wq, &edu->fire_work);
+	return 0;
+
+remove:
+	while (i--)
+		edu_ims_remove(edu, edu->fire_index[i]);
+	return ret;
+}
+
+/*
+ * Stop firing and wait until every message sent ran its handler, so
+ * that a lost message shows as a difference in the report, which is
+ * taken once the interrupts are freed.
+ */
+static void edu_ims_stop_firing(struct edu_ims *edu)
+{
+	struct edu_ims_entry *entry;
+	unsigned int i;
+
+	cancel_work_sync(&edu->fire_work);
+	for (i = 0; i < 2; i++) {
+		entry = &edu->entries[edu->fire_index[i]];
+		while (atomic_read(&entry->handled) < atomic_read(&entry->sent)) {
+			if (!edu_ims_wait(edu, edu->fire_index[i], EDU_IMS_WAIT_MS))
+				break;
+		}
+	}
+}
+
+/* The counts stay when the entries are freed */
+static void edu_ims_report_firing(struct edu_ims *edu)
+{
+	int sent = 0, handled = 0;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		sent += atomic_read(&edu->entries[edu->fire_index[i]].sent);
+		handled += atomic_read(&edu->entries[edu->fire_index[i]].handled);
+	}
+	pci_info(edu->pdev, "keep firing: sent %d, handled %d\n", sent, handled);
 }
 
 static void edu_ims_clear_master(void *pdev)
@@ -396,8 +431,8 @@ static int edu_ims_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu->pdev = pdev;
 	edu->ims_only = edu_ims_only_named(pdev);
 	mutex_init(&edu->dma_lock);
+	INIT_WORK(&edu->fire_work, edu_ims_fire_work);
 	init_completion(&edu->dma_done);
-	INIT_LIST_HEAD(&edu->node);
 	for (i = 0; i < EDU_IMS_SLOTS; i++) {
 		edu->entries[i].edu = edu;
 		init_completion(&edu->entries[i].delivered);
@@ -473,11 +508,18 @@ static int edu_ims_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		if (ret)
 			return ret;
 	}
-
-	mutex_lock(&edu_ims_devices_lock);
-	list_add_tail(&edu->node, &edu_ims_devices);
-	mutex_unlock(&edu_ims_devices_lock);
+	if (keep_firing && edu->table) {
+		ret = edu_ims_start_firing(edu);
+		if (ret)
+			goto remove;
+	}
 	return 0;
+
+remove:
+	/* The table itself goes with the device's managed resources */
+	for (i = 0; i < EDU_IMS_SLOTS; i++)
+		edu_ims_remove(edu, i);
+	return ret;
 }
 
 static void edu_ims_remove_device(struct pci_dev *pdev)
@@ -485,15 +527,16 @@ static void edu_ims_remove_device(struct pci_dev *pdev)
 	struct edu_ims *edu = pci_get_drvdata(pdev);
 	unsigned int i;
 
-	mutex_lock(&edu_ims_devices_lock);
-	list_del(&edu->node);
-	mutex_unlock(&edu_ims_devices_lock);
+	if (edu->firing)
+		edu_ims_stop_firing(edu);
 	/*
 	 * Free every interrupt of the table before devres destroys it,
 	 * which it refuses (-EBUSY) while one is requested.
 	 */
 	for (i = 0; i < EDU_IMS_SLOTS; i++)
 		edu_ims_remove(edu, i);
+	if (edu->firing)
+		edu_ims_report_firing(edu);
 }
 
 static const struct pci_device_id edu_ims_ids[] = {
@@ -504,10 +547,10 @@ MODULE_DEVICE_TABLE(pci, edu_ims_ids);
 
 /*
  * Synchronous probe: when module_init() returns, every edu device is
- * bound (or refused), which the KUnit tests of the same module, run
- * right after it, and the IMS only mode's message in probe rely on.
+ * bound (or refused), and the IMS only mode's message in probe has been
+ * handled or reported lost.
  */
-static struct pci_driver edu_ims_driver = {
+struct pci_driver edu_ims_driver = {
 	.name		= "edu-ims",
 	.id_table	= edu_ims_ids,
 	.probe		= edu_ims_probe,

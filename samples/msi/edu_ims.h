@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * IMS sample driver for QEMU's edu device: what its KUnit tests use.
+ * IMS sample driver for QEMU's edu device: its state, and the calls
+ * which allocate, fire and free its IMS entries.
  */
 #ifndef _SAMPLES_MSI_EDU_IMS_H
 #define _SAMPLES_MSI_EDU_IMS_H
@@ -8,10 +9,10 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/io.h>
-#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci-ims.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #define EDU_PCI_VENDOR		0x1234
 #define EDU_PCI_DEVICE		0x11e8
@@ -29,6 +30,7 @@
 struct edu_ims;
 struct msi_table;
 struct pci_dev;
+struct pci_driver;
 
 /**
  * struct edu_ims_entry - An IMS entry of the device, while it is allocated
@@ -66,7 +68,10 @@ struct edu_ims_entry {
  * @msi_handled: Runs of the MSI handler
  * @fired:	Messages sent for all IMS entries
  * @entries:	The IMS entries, at their index in @table
- * @node:	In the driver's list of bound devices
+ * @fire_work:	The keep_firing mode: fires the two entries in turn
+ * @firing:	The keep_firing mode is on; the tests leave such a device alone
+ * @fire_index:	The keep_firing mode's two entries
+ * @fire_next:	The keep_firing mode's next entry, in @fire_index
  */
 struct edu_ims {
 	struct pci_dev		*pdev;
@@ -83,23 +88,26 @@ struct edu_ims {
 	atomic_t		msi_handled;
 	atomic_t		fired;
 	struct edu_ims_entry	entries[EDU_IMS_SLOTS];
-	struct list_head	node;
+	struct work_struct	fire_work;
+	bool			firing;
+	int			fire_index[2];
+	unsigned int		fire_next;
 };
 
-/* A dword of slot @index as the device's message engine sees it */
-static inline u32 edu_ims_slot_read(struct edu_ims *edu, unsigned int index,
-				    unsigned int offset)
+/* Where slot @index is in the store */
+static inline unsigned int edu_ims_slot_offset(unsigned int index)
 {
-	return readl(edu->array.base + index * PCI_IMS_ARRAY_ENTRY_SIZE + offset);
+	return index * PCI_IMS_ARRAY_ENTRY_SIZE;
 }
 
-struct edu_ims *edu_ims_find(bool ims_only);
-struct edu_ims *edu_ims_of(struct pci_dev *pdev);
 bool edu_ims_only_named(struct pci_dev *pdev);
 int edu_ims_add(struct edu_ims *edu, unsigned int index);
 void edu_ims_remove(struct edu_ims *edu, unsigned int index);
 int edu_ims_fire(struct edu_ims *edu, unsigned int index);
 bool edu_ims_wait(struct edu_ims *edu, unsigned int index, unsigned int timeout_ms);
 int edu_msi_ping(struct edu_ims *edu);
+
+/* For the KUnit tests, in the same module */
+extern struct pci_driver edu_ims_driver;
 
 #endif /* _SAMPLES_MSI_EDU_IMS_H */

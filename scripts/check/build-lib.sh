@@ -10,10 +10,23 @@
 # (olddefconfig drops those it does not have yet), so that the builds
 # differ by the patches only.
 # A configuration which comes out the same keeps its time: a newer
-# .config makes the build sync include/config/ again.
+# .config makes the build sync include/config/ again. olddefconfig takes
+# seconds. Within one make check its input and the tools are the same for
+# every revision, so its result changes only with what the tree gives it:
+# the Kconfig files, the scripts their macros run, and the Makefiles which
+# set the tools. A revision which changes none of these since the last
+# one configured, whose .config nothing else rewrote since, keeps that
+# configuration without running it.
 write_config() {
-	local prev=$obj/.config.prev
-	rm -f "$prev"
+	local prev=$obj/.config.prev stamp=$obj/.config.stamp rev
+	rev=$(git -C "$tree" rev-parse HEAD) || return 1
+	if [ -f "$obj/.config" ] && [ -f "$stamp" ] &&
+		[ "$(sed -n 2p "$stamp")" = "$(sha1sum < "$obj/.config")" ] &&
+		git -C "$tree" diff --quiet "$(sed -n 1p "$stamp")" "$rev" -- \
+			':(glob)**/Kconfig*' scripts/ Makefile 'arch/x86/Makefile*'; then
+		return 0
+	fi
+	rm -f "$stamp" "$prev"
 	[ -f "$obj/.config" ] && cp -p "$obj/.config" "$prev"
 	{
 		cat "$work/tip.kunitconfig"
@@ -24,6 +37,7 @@ write_config() {
 	if [ -f "$prev" ] && cmp -s "$prev" "$obj/.config"; then
 		touch -r "$prev" "$obj/.config"
 	fi
+	printf '%s\n%s\n' "$rev" "$(sha1sum < "$obj/.config")" > "$stamp"
 }
 
 # arm64: the objects of every .c file the series touches (which are
