@@ -47,12 +47,15 @@ struct msi_table;
  * given to msi_table_alloc() is &msi_desc.data.icookie. An entry is
  * masked with @mask after @prepare_desc and before its interrupt exists.
  *
- * @write_msg, @mask and @unmask are called with the interrupt descriptor
- * lock held and interrupts disabled, from process context and from hard
- * interrupt context (an affinity change without interrupt remapping is
- * applied in the entry's next interrupt): they must not sleep. @mask is
- * also called with only the table locked, before the entry's interrupt
- * exists. @prepare_desc, @release_desc and @check_cookie may sleep.
+ * @write_msg, @mask and @unmask must not sleep. They are called with the
+ * interrupt descriptor lock held and interrupts disabled, from process
+ * context and from hard interrupt context: the flow handler masks and
+ * unmasks an entry, and a parent may apply an affinity change in the
+ * entry's next interrupt. @mask is also called with only the table
+ * locked, before the entry's interrupt exists, and with
+ * %MSI_TABLE_ACTIVATE_EARLY so is @write_msg, when the entry is
+ * allocated and freed. @prepare_desc, @release_desc and @check_cookie
+ * may sleep.
  */
 struct msi_table_ops {
 	void	(*write_msg)(struct msi_table *table, struct msi_desc *desc,

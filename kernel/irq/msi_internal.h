@@ -34,6 +34,8 @@ struct msi_table_ops;
  * @name:	Driver tables: the table's name
  * @ops:	Driver tables: the message store's callbacks
  * @data:	Driver tables: the creator's data
+ * @devm:	Driver tables: made by devm_msi_create_table(), so that
+ *		its devres destroys it and msi_destroy_table() refuses it
  */
 struct msi_table {
 	struct device			*dev;
@@ -46,6 +48,7 @@ struct msi_table {
 	const char			*name;
 	const struct msi_table_ops	*ops;
 	void				*data;
+	bool				devm;
 };
 
 /**

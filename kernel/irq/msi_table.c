@@ -22,9 +22,11 @@
 #include "msi_internal.h"
 
 /*
- * Driver tables get a lock class of their own: a driver may allocate in
- * one table with another table's lock held, e.g. from a callback of its
- * default table, which is the same class otherwise.
+ * Driver tables get a lock class of their own, apart from the default
+ * tables': a driver may allocate in one of its tables with its default
+ * table's lock held, e.g. from a callback of the default table. All
+ * driver tables share the class, so lockdep reports one driver table's
+ * lock taken with another's held.
  */
 static struct lock_class_key msi_driver_table_lock_class;
 
@@ -161,27 +163,12 @@ free_tmpl:
 }
 EXPORT_SYMBOL_GPL(msi_create_table);
 
-/**
- * msi_destroy_table - Destroy a device defined MSI table
- * @table:	The table, from msi_create_table()
- *
- * Frees the table's interrupts, descriptors and domain. Lookups which
- * race with the destruction return 0. The table must not be used after
- * a successful call.
- *
- * Context: Process context.
- * Return: 0; -EBUSY when an interrupt of the table is still requested,
- * in which case nothing is freed; -EINVAL for a NULL or default table;
- * -ENODEV for a table which its device's release left behind.
- */
-int msi_destroy_table(struct msi_table *table)
+/* Destroy a table, whether its driver or its devres does */
+static int msi_table_destroy(struct msi_table *table)
 {
 	struct msi_device_data *md;
 	int ret;
 
-	might_sleep();
-	if (WARN_ON_ONCE(!table || table->id == MSI_DEFAULT_DOMAIN))
-		return -EINVAL;
 	/*
 	 * A table which the release of its device's MSI data left behind,
 	 * as an interrupt of it was requested, is no longer the device's:
@@ -199,11 +186,36 @@ int msi_destroy_table(struct msi_table *table)
 	msi_table_free_empty(table);
 	return 0;
 }
+
+/**
+ * msi_destroy_table - Destroy a device defined MSI table
+ * @table:	The table, from msi_create_table()
+ *
+ * Frees the table's interrupts, descriptors and domain. Lookups which
+ * race with the destruction return 0. The table must not be used after
+ * a successful call.
+ *
+ * Context: Process context.
+ * Return: 0; -EBUSY when an interrupt of the table is still requested,
+ * in which case nothing is freed; -EINVAL for a NULL or default table
+ * and for one from devm_msi_create_table(), which its devres destroys;
+ * -ENODEV for a table which its device's release left behind.
+ */
+int msi_destroy_table(struct msi_table *table)
+{
+	might_sleep();
+	if (WARN_ON_ONCE(!table || table->id == MSI_DEFAULT_DOMAIN))
+		return -EINVAL;
+	/* Its devres destroys it; until then it stays as it is */
+	if (table->devm)
+		return -EINVAL;
+	return msi_table_destroy(table);
+}
 EXPORT_SYMBOL_GPL(msi_destroy_table);
 
 static void msi_table_devm_destroy(void *table)
 {
-	WARN_ON_ONCE(msi_destroy_table(table));
+	WARN_ON_ONCE(msi_table_destroy(table));
 }
 
 /**
@@ -230,6 +242,7 @@ struct msi_table *devm_msi_create_table(struct device *dev,
 	if (IS_ERR(table))
 		return table;
 
+	table->devm = true;
 	ret = devm_add_action_or_reset(dev, msi_table_devm_destroy, table);
 	return ret ? ERR_PTR(ret) : table;
 }
@@ -418,9 +431,9 @@ EXPORT_SYMBOL_GPL(msi_table_next_desc);
 /*
  * Write the cached message of an entry to its store again, masked while
  * the store is rewritten, and leave the mask as the interrupt has it.
- * Called with the table and the interrupt descriptor locked.
+ * Called with the table's lock held, under which the device's release
+ * swaps table::ops, and the interrupt descriptor locked.
  */
-/* Under the table's lock: the device's release swaps table::ops under it */
 static void msi_table_rewrite_entry(struct msi_table *table, struct irq_desc *idesc,
 				    struct msi_desc *desc)
 {
@@ -476,10 +489,14 @@ EXPORT_SYMBOL_GPL(msi_table_restore);
  * @icookie:	The new cookie
  *
  * For a store whose entries carry per entry state, e.g. a queue which
- * moves to another PASID and keeps its interrupt. The entry is masked,
- * its cookie replaced and its message written again, so the store's
- * @write_msg sees the new cookie, and the mask is restored; the
- * interrupt stays requested and allocated.
+ * moves to another PASID and keeps its interrupt. The entry is masked
+ * with its old cookie, so that the place the old cookie names stops
+ * signalling; then the cookie is replaced, the message written again
+ * with the new one (masked, so the store's callbacks all see the new
+ * cookie) and the mask restored. The interrupt stays requested and
+ * allocated. An entry whose interrupt is not started is only masked,
+ * with both cookies: its store sees the new cookie in
+ * &msi_table_ops.write_msg when the interrupt starts.
  *
  * Context: Process context; takes the table's lock.
  * Return: 0, -ENOENT when the entry is not allocated, -EINVAL for a NULL
@@ -520,6 +537,7 @@ int msi_table_set_cookie(struct msi_table *table, unsigned int index,
 		msi_table_unlock(table);
 		return -EINVAL;
 	}
+	table->ops->mask(table, desc);
 	desc->data.icookie = *icookie;
 	msi_table_rewrite_entry(table, idesc, desc);
 	irq_put_desc_unlock(idesc, flags);

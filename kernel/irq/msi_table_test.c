@@ -41,6 +41,8 @@ struct test_store {
 	struct msi_msg		msg[8];
 	bool			masked[8];
 	unsigned int		mask_calls;
+	/* The entry's cookie at the last four mask calls, by call number */
+	u64			cookie_at_mask[4];
 	unsigned int		prepared;
 	unsigned int		released;
 	int			prepare_err;
@@ -202,6 +204,7 @@ static void test_mask(struct msi_table *table, struct msi_desc *desc)
 	struct test_store *s = table_store(table);
 
 	s->masked[desc->msi_index % 8] = true;
+	s->cookie_at_mask[s->mask_calls % 4] = desc->data.icookie.value;
 	s->mask_calls++;
 	if (!desc->irq)
 		s->masked_before_irq = true;
@@ -895,7 +898,11 @@ static const struct msi_table_info removal_info = {
 	.ops	= &test_table_ops,
 };
 
-/* A device managed table is destroyed with the device, entries released */
+/*
+ * A device managed table is destroyed with the device, entries released;
+ * its driver cannot destroy it before, which would leave the devres a
+ * table already freed.
+ */
 static void devm_table_removed(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
@@ -909,6 +916,8 @@ static void devm_table_removed(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, table);
 	virq = msi_table_alloc(table, 0, NULL, NULL).virq;
 	KUNIT_ASSERT_GT(test, virq, 0);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_get_virq(table, 0), (unsigned int)virq);
 	kunit_device_unregister(test, dev);
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(ctx->parent.used, TEST_PARENT_SIZE));
 	KUNIT_EXPECT_EQ(test, ctx->store.released, 1U);
@@ -1103,11 +1112,16 @@ static void restore_masks_unrequested(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
 }
 
+/*
+ * The cookie of a requested entry changes: masked where the old cookie
+ * points, written with the new one and unmasked again, still firing
+ */
 static void set_cookie_live(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
 	struct msi_table *table = create(test, 8);
 	union msi_instance_cookie c1 = { .value = 1 }, c2 = { .value = 2 };
+	unsigned int mask_calls;
 	struct msi_map map;
 
 	map = msi_table_alloc(table, 4, &c1, NULL);
@@ -1115,8 +1129,13 @@ static void set_cookie_live(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, request_irq(map.virq, test_handler, 0, "msi-table-test",
 					  &ctx->store), 0);
 	ctx->store.msg[4].address_lo = 0;
+	mask_calls = ctx->store.mask_calls;
 	KUNIT_EXPECT_EQ(test, msi_table_set_cookie(table, 4, &c2), 0);
 	KUNIT_EXPECT_EQ(test, entry_cookie(test, map.virq), 2ULL);
+	/* Masked first where the old cookie points, then at the new one */
+	KUNIT_ASSERT_GE(test, ctx->store.mask_calls, mask_calls + 2);
+	KUNIT_EXPECT_EQ(test, ctx->store.cookie_at_mask[mask_calls % 4], 1ULL);
+	KUNIT_EXPECT_EQ(test, ctx->store.cookie_at_mask[(mask_calls + 1) % 4], 2ULL);
 	/* Written again with the new cookie, unmasked again, still firing */
 	KUNIT_EXPECT_EQ(test, ctx->store.msg[4].address_lo, (u32)TEST_ADDR);
 	KUNIT_EXPECT_EQ(test, ctx->store.cookie_at_write[4], 2ULL);

@@ -110,24 +110,34 @@ static void edu_test_need_ims(struct kunit *test, struct edu_ims *edu)
 		kunit_skip(test, "IMS refused on this machine (%pe)", ERR_PTR(edu->table_err));
 }
 
-/* A dword of slot @index as the device's message engine sees it */
-static u32 edu_ims_slot_read(struct edu_ims *edu, unsigned int index, unsigned int offset)
+/* A dword of slot @index of an IMS array, as the message engine sees it */
+static u32 edu_test_slot_read(struct pci_ims_array *array, unsigned int index,
+			      unsigned int offset)
 {
-	return readl(edu->array.base + edu_ims_slot_offset(index) + offset);
+	return readl(array->base + edu_ims_slot_offset(index) + offset);
 }
 
 static struct msi_msg edu_test_slot_msg(struct edu_ims *edu, unsigned int index)
 {
 	return (struct msi_msg) {
-		.address_lo	= edu_ims_slot_read(edu, index, PCI_IMS_ARRAY_ADDR_LO),
-		.address_hi	= edu_ims_slot_read(edu, index, PCI_IMS_ARRAY_ADDR_HI),
-		.data		= edu_ims_slot_read(edu, index, PCI_IMS_ARRAY_DATA),
+		.address_lo	= edu_test_slot_read(&edu->array, index, PCI_IMS_ARRAY_ADDR_LO),
+		.address_hi	= edu_test_slot_read(&edu->array, index, PCI_IMS_ARRAY_ADDR_HI),
+		.data		= edu_test_slot_read(&edu->array, index, PCI_IMS_ARRAY_DATA),
 	};
 }
 
 static bool edu_test_slot_masked(struct edu_ims *edu, unsigned int index)
 {
-	return edu_ims_slot_read(edu, index, PCI_IMS_ARRAY_CTRL) & PCI_IMS_ARRAY_CTRL_MASKBIT;
+	return edu_test_slot_read(&edu->array, index, PCI_IMS_ARRAY_CTRL) &
+	       PCI_IMS_ARRAY_CTRL_MASKBIT;
+}
+
+/* A slot in use: unmasked, with a message */
+static bool edu_test_slot_live(struct pci_ims_array *array, unsigned int index)
+{
+	return !(edu_test_slot_read(array, index, PCI_IMS_ARRAY_CTRL) &
+		 PCI_IMS_ARRAY_CTRL_MASKBIT) &&
+	       edu_test_slot_read(array, index, PCI_IMS_ARRAY_ADDR_LO);
 }
 
 static void edu_test_remove(void *data)
@@ -731,8 +741,9 @@ static void edu_stress(struct kunit *test)
  * an IMS table of the edu device, plain and device managed, the
  * allocation of an entry of such a table, and the driver's own
  * allocation and request of an entry of its table (edu_ims_add()). A
- * failed call must leave the device's tables, their entries, the slots
- * of the driver's store and the interrupt descriptors as they were.
+ * failed call must leave the device's tables, their entries, the live
+ * slots of the driver's store and of the walk's own, the interrupt
+ * descriptors and the core's lookup of the driver's entry as they were.
  */
 #define EDU_FAULT_INDEX		5
 
@@ -777,11 +788,11 @@ static void edu_fault_snapshot(struct edu_fault *f, struct edu_fault_snap *s)
 	s->tables = msi_device_count_tables(&pdev->dev);
 	s->descs = edu_fault_descs(pci_msi_table(pdev)) + edu_fault_descs(f->edu->table) +
 		   edu_fault_descs(f->table);
-	/* A slot in use is unmasked and holds a message */
-	for (i = 0; i < EDU_IMS_SLOTS; i++) {
-		if (!edu_test_slot_masked(f->edu, i) && edu_test_slot_msg(f->edu, i).address_lo)
-			s->live_slots++;
-	}
+	/* The driver's store, and the store of the walk's own table */
+	for (i = 0; i < EDU_IMS_SLOTS; i++)
+		s->live_slots += edu_test_slot_live(&f->edu->array, i);
+	for (i = 0; i < EDU_TEST_SLOTS; i++)
+		s->live_slots += edu_test_slot_live(&f->store->array, i);
 	/*
 	 * Every interrupt descriptor: an interrupt which a failed call left
 	 * without an entry is counted nowhere else. Nothing else allocates
@@ -789,7 +800,7 @@ static void edu_fault_snapshot(struct edu_fault *f, struct edu_fault_snap *s)
 	 */
 	for (i = 0; i < nr_irqs; i++)
 		s->irqs += !!irq_get_irq_data(i);
-	s->virq = f->edu->entries[EDU_FAULT_INDEX].virq;
+	s->virq = msi_get_virq(f->edu->table, EDU_FAULT_INDEX);
 }
 
 static void edu_fault_save(struct kunit *test)
@@ -813,11 +824,17 @@ static void edu_fault_check(struct kunit *test, const char *name, unsigned int s
 	KUNIT_EXPECT_EQ_MSG(test, now.virq, f->before.virq, "%s, site %u", name, site);
 }
 
+/* In the devm walk, which opened a devres group, the device managed call */
 static int edu_fault_create(struct kunit *test)
 {
 	struct edu_fault *f = test->priv;
-	struct msi_table *table = pci_create_msi_table(f->edu->pdev, &f->store->info);
+	struct pci_dev *pdev = f->edu->pdev;
+	struct msi_table *table;
 
+	if (f->group)
+		table = devm_pci_create_msi_table(pdev, &f->store->info);
+	else
+		table = pci_create_msi_table(pdev, &f->store->info);
 	if (IS_ERR(table))
 		return PTR_ERR(table);
 	f->table = table;
@@ -834,17 +851,6 @@ static void edu_fault_destroy(struct kunit *test, int ret)
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	if (!ret)
 		f->table = NULL;
-}
-
-static int edu_fault_devm_create(struct kunit *test)
-{
-	struct edu_fault *f = test->priv;
-	struct msi_table *table = devm_pci_create_msi_table(f->edu->pdev, &f->store->info);
-
-	if (IS_ERR(table))
-		return PTR_ERR(table);
-	f->table = table;
-	return 0;
 }
 
 /*
@@ -900,8 +906,7 @@ static void edu_fault_remove(struct kunit *test, int ret)
 static const struct kunit_fault_walk edu_fault_walks[] = {
 	EDU_FAULT_WALK("pci_create_msi_table()", edu_fault_create, edu_fault_destroy),
 	EDU_FAULT_WALK("edu_ims_add(): allocate and request", edu_fault_add, edu_fault_remove),
-	EDU_FAULT_WALK("devm_pci_create_msi_table()", edu_fault_devm_create,
-		       edu_fault_devm_release),
+	EDU_FAULT_WALK("devm_pci_create_msi_table()", edu_fault_create, edu_fault_devm_release),
 	EDU_FAULT_WALK("msi_table_alloc() of a PCI IMS table", edu_fault_alloc, edu_fault_free),
 };
 

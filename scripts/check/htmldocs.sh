@@ -22,7 +22,11 @@ if ! git -C "$tree" diff --name-only base "$tip" > "$work/docs.series-files" ||
 	say "cannot list the series' files"
 	exit 1
 fi
+# A toctree entry which names a document of another book (a path with a
+# slash: 'RCU/index' in core-api's index) is missing from a build of
+# some books only; the series' index entries name documents of the book
 grep -a -i -E 'warning|error' "$work/docs.tip.log" | sed "s|$tree/||g" |
+	grep -v -E "toctree contains reference to nonexisting document '[^']*/[^']*'" |
 	grep -F -f "$work/docs.series-files" > "$work/docs.new"
 if [ -s "$work/docs.new" ]; then
 	cat "$work/docs.new"

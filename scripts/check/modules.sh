@@ -1,8 +1,8 @@
 #!/bin/bash
 # Stage modules: the drivers the series converts (IDXD, NTB), the sample
-# driver (where the series has it) and the KUnit tests inside them build
-# at the tip as modules of a small x86_64 configuration (tinyconfig with
-# modules.config merged on), W=1; modpost fails the build if a module uses a symbol that is
+# drivers and the KUnit tests inside them build at the tip as modules of
+# a small x86_64 configuration (tinyconfig with modules.config merged
+# on), W=1; modpost fails the build if a module uses a symbol that is
 # not exported. Sparse has seen the same files in patch-builds. A
 # warning in a file the series changes fails the stage unless the base's
 # test kernel, which builds the same files in, has it too: patch-builds
@@ -53,7 +53,8 @@ fi
 # Each module of modules.config whose option the tip has
 built=()
 for m in INTEL_IDXD:drivers/dma/idxd/idxd.ko NTB:drivers/ntb/ntb.ko \
-	 SAMPLE_MSI_EDU:samples/msi/edu-ims.ko; do
+	 SAMPLE_MSI_EDU:samples/msi/edu-ims.ko \
+	 SAMPLE_MSI_EXAMPLES:samples/msi/ims_array_example.ko; do
 	if ! grep -q -E "^(menu)?config ${m%%:*}\$" -r "$tree" --include='Kconfig*'; then
 		echo "modules: the tip has no ${m%%:*}: ${m#*:} is not built"
 		continue

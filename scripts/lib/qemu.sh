@@ -14,11 +14,12 @@ qemu_ims_only="edu_ims.ims_only=0000:00:11.0"
 # An NVMe controller (MSI-X) on a null block device
 qemu_nvme="-blockdev driver=null-co,node-name=nvm0,size=67108864 \
 -device nvme,serial=msitables,drive=nvm0,addr=0x12"
-# The PCI suites' own device: a vmxnet3 (15ad:07b0, MSI-X), which the
-# test kernel has no driver for, so that the suites bind their own
-qemu_vmxnet3="-device vmxnet3,addr=0x13"
+# The suites' own devices: two vmxnet3 (15ad:07b0, MSI-X), which the
+# test kernel has no driver for, so that the suites bind their own: the
+# PCI suites' driver takes the first, the NTB/msi suite's the other
+qemu_vmxnet3="-device vmxnet3,addr=0x13 -device vmxnet3,addr=0x14"
 # The KUnit machine: 2 CPUs, the edu devices, the NVMe controller and
-# the PCI suites' vmxnet3
+# the suites' vmxnet3s
 qemu_kunit="-smp 2 $qemu_edus $qemu_nvme $qemu_vmxnet3"
 # q35 with an Intel IOMMU which remaps interrupts
 qemu_intremap="-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on"

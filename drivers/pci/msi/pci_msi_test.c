@@ -225,6 +225,23 @@ static void test_alloc_msix(struct kunit *test, struct pci_dev *pdev, int nvec)
 }
 
 /*
+ * The IMS policy branch which the machine takes, as whoever boots it
+ * knows it (pci_msi_test.expect=): %NULL where IMS is offered, else what
+ * the refusal names. Skips without expect=, fails on a value unknown.
+ */
+static const char *test_expected_refusal(struct kunit *test)
+{
+	if (!expect)
+		kunit_skip(test, "no pci_msi_test.expect= for this machine");
+	if (!strcmp(expect, "no-remap"))
+		return "no interrupt remapping";
+	if (!strcmp(expect, "virt-remap"))
+		return "virtualized";
+	KUNIT_ASSERT_STREQ_MSG(test, expect, "allowed", "unknown pci_msi_test.expect=");
+	return NULL;
+}
+
+/*
  * The branch of the policy which the machine takes, and its effect: a
  * table where IMS is allowed, -EOPNOTSUPP and no MSI data set up for
  * the device where it is refused. A refusal names its reason, which
@@ -234,19 +251,11 @@ static void pci_ims_policy_branch(struct kunit *test)
 {
 	struct pci_dev *pdev = test_device(test);
 	struct msi_table_info info;
-	const char *refusal, *reason = NULL;
+	const char *refusal, *reason;
 	struct msi_table *table;
 	void *data;
 
-	if (!expect)
-		kunit_skip(test, "no pci_msi_test.expect= for this machine");
-	if (!strcmp(expect, "no-remap"))
-		reason = "no interrupt remapping";
-	else if (!strcmp(expect, "virt-remap"))
-		reason = "virtualized";
-	else
-		KUNIT_ASSERT_STREQ_MSG(test, expect, "allowed", "unknown pci_msi_test.expect=");
-
+	reason = test_expected_refusal(test);
 	refusal = pci_ims_refusal(pdev);
 	if (!reason) {
 		KUNIT_ASSERT_NULL_MSG(test, refusal, "refused: %s", refusal);
@@ -274,8 +283,9 @@ static void pci_ims_policy_branch(struct kunit *test)
 /*
  * no_msi shares its word with other bit fields of the device. The device
  * lock orders this write with the probe and remove of the tests' own
- * driver, which set some of them (msi_enabled), and with a reset; the
- * msi_bus attribute and runtime PM write the word without it.
+ * driver, which write some of them (pci_set_master() is_busmaster,
+ * pci_free_irq_vectors() msix_enabled), and with a reset; the msi_bus
+ * attribute and runtime PM write the word without it.
  */
 static void test_set_no_msi(struct pci_dev *pdev, bool no_msi)
 {
@@ -320,8 +330,8 @@ static void pci_ims_msi_disabled(struct kunit *test)
  * The x86 MSI parents check the policy themselves when a domain is made
  * from the PCI/IMS template: a caller which does not ask
  * pci_ims_refusal() first gets -EOPNOTSUPP where the machine refuses
- * IMS, and a table where it offers it. The
- * refusal must not warn, which only the kernel log shows.
+ * IMS, and a table where it offers it. The refusal must not warn, which
+ * only the kernel log shows.
  */
 static void pci_ims_parent_backstop(struct kunit *test)
 {
@@ -333,12 +343,10 @@ static void pci_ims_parent_backstop(struct kunit *test)
 
 	if (!IS_ENABLED(CONFIG_X86))
 		kunit_skip(test, "the backstop is the x86 MSI parents'");
-	if (!expect)
-		kunit_skip(test, "no pci_msi_test.expect= for this machine");
+	/* The machine's branch, as who boots it knows it, not the flag itself */
+	offered = !test_expected_refusal(test);
 	KUNIT_ASSERT_NOT_NULL(test, parent);
 	KUNIT_ASSERT_TRUE(test, irq_domain_is_msi_parent(parent));
-	/* The machine's branch, as who boots it knows it, not the flag itself */
-	offered = !strcmp(expect, "allowed");
 	test_store_info(test, &info);
 	table = msi_create_table(&pdev->dev, &pci_ims_template, &info);
 	if (!IS_ERR(table))
