@@ -77,8 +77,7 @@ struct msi_table_ops {
 /**
  * struct msi_table_info - Description of a device defined MSI table
  * @name:	Name of the table; the core prefixes the parent's prefix and
- *		appends the device name. Must stay valid while the table
- *		exists.
+ *		appends the device name, in a copy
  * @hwsize:	Number of entries of the message store, at most
  *		%MSI_MAX_TABLE_SIZE; 0 for a store without a size limit,
  *		which gets %MSI_MAX_TABLE_SIZE

@@ -31,7 +31,6 @@ struct msi_table_ops;
  *		(default table of legacy setups); NULL until one is created
  * @iter_idx:	Index the descriptor iterators resume from
  * @rcu:	Frees the table after a grace period
- * @name:	Driver tables: the table's name
  * @ops:	Driver tables: the message store's callbacks
  * @data:	Driver tables: the creator's data
  * @devm:	Driver tables: made by devm_msi_create_table(), so that
@@ -45,7 +44,6 @@ struct msi_table {
 	struct irq_domain		*domain;
 	unsigned long			iter_idx;
 	struct rcu_head			rcu;
-	const char			*name;
 	const struct msi_table_ops	*ops;
 	void				*data;
 	bool				devm;

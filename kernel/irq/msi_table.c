@@ -136,7 +136,6 @@ struct msi_table *msi_create_table(struct device *dev,
 	if (!table)
 		goto free_tmpl;
 	lockdep_set_class(&table->lock, &msi_driver_table_lock_class);
-	table->name = info->name;
 	table->ops = info->ops;
 	table->data = info->data;
 

@@ -14,10 +14,11 @@ qemu_ims_only="edu_ims.ims_only=0000:00:11.0"
 # An NVMe controller (MSI-X) on a null block device
 qemu_nvme="-blockdev driver=null-co,node-name=nvm0,size=67108864 \
 -device nvme,serial=msitables,drive=nvm0,addr=0x12"
-# The suites' own devices: two vmxnet3 (15ad:07b0, MSI-X), which the
+# The suites' own devices: three vmxnet3 (15ad:07b0, MSI-X), which the
 # test kernel has no driver for, so that the suites bind their own: the
-# PCI suites' driver takes the first, the NTB/msi suite's the other
-qemu_vmxnet3="-device vmxnet3,addr=0x13 -device vmxnet3,addr=0x14"
+# PCI suites' driver takes the first, the NTB/msi and IDXD suites' each
+# take the first one free, so that neither depends on the other's order
+qemu_vmxnet3="-device vmxnet3,addr=0x13 -device vmxnet3,addr=0x14 -device vmxnet3,addr=0x15"
 # The KUnit machine: 2 CPUs, the edu devices, the NVMe controller and
 # the suites' vmxnet3s
 qemu_kunit="-smp 2 $qemu_edus $qemu_nvme $qemu_vmxnet3"
@@ -30,13 +31,15 @@ qemu_intremap_virt="-machine q35,kernel-irqchip=split -device intel-iommu,intrem
 qemu_intremap_amd="-machine q35,kernel-irqchip=split -device amd-iommu,intremap=on"
 # The PCI suites on each machine: the IMS policy branch which its MSI
 # parent takes (pci_msi_test.expect=), and the cases which need IMS and
-# skip where it is refused: pci_ims, and pci_edu_ims's but edu_refusal
+# skip where it is refused: pci_ims, pci_edu_ims's but edu_refusal, and
+# idxd_ims's on IMS (all but msix_default and probe_choice)
 pci_expect_no_remap="pci_msi_test.expect=no-remap"
 pci_expect_allowed="pci_msi_test.expect=allowed"
 pci_expect_virt="pci_msi_test.expect=virt-remap"
 pci_ims_refused_skips="pci_ims.*,pci_edu_ims.edu_fire_counts,pci_edu_ims.edu_interleaved,\
 pci_edu_ims.edu_mask,pci_edu_ims.edu_affinity,pci_edu_ims.edu_ims_only,\
-pci_edu_ims.edu_visible,pci_edu_ims.edu_stress,pci_edu_ims.edu_fault_walk"
+pci_edu_ims.edu_visible,pci_edu_ims.edu_stress,pci_edu_ims.edu_fault_walk,\
+idxd_ims.ims_*"
 # The devices of the regression boots, which in-tree drivers take: NVMe
 # (MSI-X), AHCI (MSI), virtio-net and e1000e (MSI-X)
 qemu_regression="$qemu_nvme -device ahci \
