@@ -42,6 +42,14 @@ struct msi_table;
  *			msi_table_set_cookie() before the entry's cookie
  *			changes to @icookie. A non-zero return fails the
  *			call with that error and leaves the entry as it was.
+ * @mask_free:		Optional, for a store of &msi_table_info.hwsize
+ *			slots: mask the slots @first to @last, which hold no
+ *			entry. Called with the table locked when the table
+ *			is created and by msi_table_restore(), as nothing
+ *			says what firmware, a former driver or a reset left
+ *			in a slot the table does not own. A store may skip a
+ *			device it cannot write (msi_table_dev()), as for
+ *			@write_msg.
  *
  * The entry's index in its table is &msi_desc.msi_index, the cookie
  * given to msi_table_alloc() is &msi_desc.data.icookie. An entry is
@@ -54,8 +62,8 @@ struct msi_table;
  * entry's next interrupt. @mask is also called with only the table
  * locked, before the entry's interrupt exists, and with
  * %MSI_TABLE_ACTIVATE_EARLY so is @write_msg, when the entry is
- * allocated and freed. @prepare_desc, @release_desc and @check_cookie
- * may sleep.
+ * allocated and freed. @prepare_desc, @release_desc, @check_cookie and
+ * @mask_free may sleep.
  */
 struct msi_table_ops {
 	void	(*write_msg)(struct msi_table *table, struct msi_desc *desc,
@@ -66,6 +74,8 @@ struct msi_table_ops {
 	void	(*release_desc)(struct msi_table *table, struct msi_desc *desc);
 	int	(*check_cookie)(struct msi_table *table, struct msi_desc *desc,
 				const union msi_instance_cookie *icookie);
+	void	(*mask_free)(struct msi_table *table, unsigned int first,
+			     unsigned int last);
 };
 
 /* Write the message at allocation instead of at request_irq() */
@@ -80,7 +90,8 @@ struct msi_table_ops {
  *		appends the device name, in a copy
  * @hwsize:	Number of entries of the message store, at most
  *		%MSI_MAX_TABLE_SIZE; 0 for a store without a size limit,
- *		which gets %MSI_MAX_TABLE_SIZE
+ *		which gets %MSI_MAX_TABLE_SIZE (not with
+ *		&msi_table_ops.mask_free)
  * @flags:	MSI_TABLE_* flags out of %MSI_TABLE_FLAGS
  * @ops:	The callbacks of the message store
  * @data:	The creator's data, see msi_table_drvdata()
@@ -101,6 +112,7 @@ struct msi_table *devm_msi_create_table(struct device *dev,
 					const struct msi_table_info *info);
 int msi_destroy_table(struct msi_table *table);
 void *msi_table_drvdata(struct msi_table *table);
+struct device *msi_table_dev(struct msi_table *table);
 
 struct msi_map msi_table_alloc(struct msi_table *table, unsigned int index,
 			       const union msi_instance_cookie *icookie,

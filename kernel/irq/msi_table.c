@@ -16,6 +16,7 @@
 #include <linux/irqdomain.h>
 #include <linux/msi.h>
 #include <linux/msi_table.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "internals.h"
@@ -76,7 +77,35 @@ static bool msi_table_info_valid(const struct msi_table_info *info)
 	return info && info->name && info->ops && info->ops->write_msg &&
 	       info->ops->mask && info->ops->unmask &&
 	       !(info->flags & ~MSI_TABLE_FLAGS) &&
-	       info->hwsize <= MSI_MAX_TABLE_SIZE;
+	       info->hwsize <= MSI_MAX_TABLE_SIZE &&
+	       (info->hwsize || !info->ops->mask_free);
+}
+
+/*
+ * Mask the slots of a store of a fixed size which hold no entry: the
+ * gaps between the entries, which the iterator yields in index order,
+ * and the slots after the last one. The slots of the entries are the
+ * core's, masked and written under their interrupt descriptor's lock.
+ */
+static void msi_table_mask_free(struct msi_table *table)
+{
+	struct msi_domain_info *info;
+	unsigned int next = 0;
+	struct msi_desc *desc;
+
+	lockdep_assert_held(&table->lock);
+	if (!table->ops->mask_free)
+		return;
+	info = table->domain->host_data;
+	msi_table_for_each_desc(desc, table, MSI_DESC_ALL) {
+		if (desc->msi_index > next)
+			table->ops->mask_free(table, next, desc->msi_index - 1);
+		next = desc->msi_index + 1;
+		/* A large table with many gaps */
+		cond_resched();
+	}
+	if (next < info->hwsize)
+		table->ops->mask_free(table, next, info->hwsize - 1);
 }
 
 /**
@@ -91,9 +120,12 @@ static bool msi_table_info_valid(const struct msi_table_info *info)
  * Creates a table with its own MSI domain below @dev's MSI parent domain
  * (&device.msi.domain), which must support the template: bus code wraps
  * this, e.g. pci_create_msi_table(). Entries are allocated and freed
- * with the msi_table_*() calls; msi_get_virq() looks them up.
+ * with the msi_table_*() calls; msi_get_virq() looks them up. A store
+ * with &msi_table_ops.mask_free is asked to mask every slot before the
+ * table is returned.
  *
- * Context: Process context; takes the device's MSI mutex.
+ * Context: Process context; takes the device's MSI mutex, then the new
+ * table's lock.
  * Return: The table, or an ERR_PTR(): -EINVAL for an invalid @info,
  * -ENODEV when @dev has no MSI parent domain, -EOPNOTSUPP when the parent
  * refuses the template, -ENOMEM.
@@ -149,6 +181,10 @@ struct msi_table *msi_create_table(struct device *dev,
 	if (ret)
 		goto remove_table;
 
+	/* Every slot is free: none fires before the creator allocates it */
+	msi_table_lock(table);
+	msi_table_mask_free(table);
+	msi_table_unlock(table);
 	kfree(tmpl);
 	return table;
 
@@ -451,7 +487,10 @@ static void msi_table_rewrite_entry(struct msi_table *table, struct irq_desc *id
  *
  * After the device lost its store's content (resume, a reset), writes
  * each entry's message again and restores its mask. Entries whose
- * interrupt is not activated are left masked.
+ * interrupt is not activated are left masked, and so are the slots
+ * without an entry of a store with &msi_table_ops.mask_free, which are
+ * masked first. The table's lock is held throughout, so that no entry
+ * is allocated or freed meanwhile.
  *
  * Context: Process context; takes the table's lock.
  * Return: 0, -EOPNOTSUPP on a default table (its bus code restores it).
@@ -469,12 +508,14 @@ int msi_table_restore(struct msi_table *table)
 		return ret;
 
 	msi_table_lock(table);
+	msi_table_mask_free(table);
 	msi_table_for_each_desc(desc, table, MSI_DESC_ASSOCIATED) {
 		idesc = irq_get_desc_lock(desc->irq, &flags, 0);
 		if (WARN_ON_ONCE(!idesc))
 			continue;
 		msi_table_rewrite_entry(table, idesc, desc);
 		irq_put_desc_unlock(idesc, flags);
+		cond_resched();
 	}
 	msi_table_unlock(table);
 	return 0;
@@ -556,3 +597,19 @@ void *msi_table_drvdata(struct msi_table *table)
 	return table->data;
 }
 EXPORT_SYMBOL_GPL(msi_table_drvdata);
+
+/**
+ * msi_table_dev - The device of an MSI table
+ * @table:	The table
+ *
+ * For a store callback which needs the device's state but has no entry
+ * to find it from, as &msi_table_ops.mask_free.
+ *
+ * Context: Any context.
+ * Return: The device which owns @table.
+ */
+struct device *msi_table_dev(struct msi_table *table)
+{
+	return table->dev;
+}
+EXPORT_SYMBOL_GPL(msi_table_dev);

@@ -55,6 +55,12 @@ struct test_store {
 	/* The entry's cookie when its message was written */
 	u64			cookie_at_write[8];
 	atomic_t		fired;
+	/* The ranges of free slots masked, in call order, and mask_calls then */
+	struct {
+		unsigned int	first, last;
+		unsigned int	mask_calls;
+	}			free[4];
+	unsigned int		nr_free;
 };
 
 struct test_ctx {
@@ -241,6 +247,23 @@ static int test_check_cookie(struct msi_table *table, struct msi_desc *desc,
 	return icookie->value == TEST_BAD_COOKIE ? -ERANGE : 0;
 }
 
+static void test_mask_free(struct msi_table *table, unsigned int first,
+			   unsigned int last)
+{
+	struct test_store *s = table_store(table);
+	unsigned int i;
+
+	lockdep_assert_held(&table->lock);
+	if (s->nr_free < ARRAY_SIZE(s->free)) {
+		s->free[s->nr_free].first = first;
+		s->free[s->nr_free].last = last;
+		s->free[s->nr_free].mask_calls = s->mask_calls;
+	}
+	s->nr_free++;
+	for (i = first; i <= last && i < ARRAY_SIZE(s->masked); i++)
+		s->masked[i] = true;
+}
+
 static const struct msi_table_ops test_table_ops = {
 	.write_msg	= test_write_msg,
 	.mask		= test_mask,
@@ -248,6 +271,14 @@ static const struct msi_table_ops test_table_ops = {
 	.prepare_desc	= test_prepare,
 	.release_desc	= test_release,
 	.check_cookie	= test_check_cookie,
+};
+
+/* A store of a fixed size, whose free slots the core masks */
+static const struct msi_table_ops test_fixed_ops = {
+	.write_msg	= test_write_msg,
+	.mask		= test_mask,
+	.unmask		= test_unmask,
+	.mask_free	= test_mask_free,
 };
 
 static void test_parent_remove(void *data)
@@ -383,6 +414,12 @@ static void create_bad_info(struct kunit *test)
 	bad = info;
 	bad.hwsize = (unsigned int)MSI_MAX_TABLE_SIZE + 1;
 	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(ctx->dev, &test_template, &bad)), -EINVAL);
+	/* Free slots to mask need a size */
+	bad = info;
+	bad.ops = &test_fixed_ops;
+	bad.data = &ctx->store;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(msi_create_table(ctx->dev, &test_template, &bad)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ctx->store.nr_free, 0U);
 }
 
 static void create_refused(struct kunit *test)
@@ -1113,6 +1150,69 @@ static void restore_masks_unrequested(struct kunit *test)
 }
 
 /*
+ * The ranges of free slots which the store was asked to mask, each
+ * before any entry was masked since @mask_calls
+ */
+static void expect_free(struct kunit *test, const unsigned int (*ranges)[2],
+			unsigned int n, unsigned int mask_calls)
+{
+	struct test_store *s = &test_ctx(test)->store;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, s->nr_free, n);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, s->free[i].first, ranges[i][0], "range %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, s->free[i].last, ranges[i][1], "range %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, s->free[i].mask_calls, mask_calls, "range %u", i);
+	}
+}
+
+/*
+ * A store of a fixed size has its slots without an entry masked when the
+ * table is created and first thing in a restore: the gaps between the
+ * entries and the slots after the last, no entry's.
+ */
+static void restore_masks_free(struct kunit *test)
+{
+	static const unsigned int all[][2] = { { 0, 7 } };
+	static const unsigned int gaps[][2] = { { 1, 2 }, { 5, 7 } };
+	struct test_ctx *ctx = test->priv;
+	struct msi_table_info info = {
+		.name	= "test-ims",
+		.hwsize	= 8,
+		.ops	= &test_fixed_ops,
+		.data	= &ctx->store,
+	};
+	struct msi_table *table;
+	unsigned int i, mask_calls;
+	struct msi_map live;
+
+	table = msi_create_table(ctx->dev, &test_template, &info);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, table);
+	expect_free(test, all, ARRAY_SIZE(all), 0);
+
+	KUNIT_ASSERT_EQ(test, msi_table_alloc(table, 0, NULL, NULL).index, 0);
+	live = msi_table_alloc(table, 3, NULL, NULL);
+	KUNIT_ASSERT_EQ(test, live.index, 3);
+	KUNIT_ASSERT_EQ(test, msi_table_alloc(table, 4, NULL, NULL).index, 4);
+	KUNIT_ASSERT_EQ(test, request_irq(live.virq, test_handler, 0, "msi-table-test",
+					  &ctx->store), 0);
+
+	/* A reset which unmasked every slot */
+	memset(ctx->store.masked, 0, sizeof(ctx->store.masked));
+	ctx->store.nr_free = 0;
+	mask_calls = ctx->store.mask_calls;
+	KUNIT_EXPECT_EQ(test, msi_table_restore(table), 0);
+	expect_free(test, gaps, ARRAY_SIZE(gaps), mask_calls);
+	KUNIT_EXPECT_GT(test, ctx->store.mask_calls, mask_calls);
+	for (i = 0; i < ARRAY_SIZE(ctx->store.masked); i++)
+		KUNIT_EXPECT_EQ_MSG(test, ctx->store.masked[i], i != 3, "slot %u", i);
+
+	free_irq(live.virq, &ctx->store);
+	KUNIT_EXPECT_EQ(test, msi_destroy_table(table), 0);
+}
+
+/*
  * The cookie of a requested entry changes: masked where the old cookie
  * points, written with the new one and unmasked again, still firing
  */
@@ -1668,6 +1768,7 @@ static struct kunit_case msi_table_test_cases[] = {
 	KUNIT_CASE(large_table),
 	KUNIT_CASE(restore_rewrites),
 	KUNIT_CASE(restore_masks_unrequested),
+	KUNIT_CASE(restore_masks_free),
 	KUNIT_CASE(set_cookie_live),
 	KUNIT_CASE(set_cookie_unrequested),
 	KUNIT_CASE(set_cookie_refused),

@@ -465,7 +465,10 @@ static int edu_ims_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 	edu->array.base = (void __iomem __force *)store;
-	/* As a device's store comes out of reset: every slot masked */
+	/*
+	 * As a device's store comes out of reset: every slot masked (the
+	 * table masks its free slots again when it is created)
+	 */
 	for (i = 0; i < EDU_IMS_SLOTS; i++)
 		writel(PCI_IMS_ARRAY_CTRL_MASKBIT, edu_ims_slot(edu, i) + PCI_IMS_ARRAY_CTRL);
 

@@ -78,8 +78,8 @@ static irqreturn_t imsx_queue_irq(int irq, void *data)
 /* msi-tables.rst: begin restore */
 /*
  * The PCI core restores MSI and MSI-X after a resume or a reset, but
- * not a store it does not know: write every entry of the array again.
- * A slot nobody allocated comes out of reset masked on this device.
+ * not a store it does not know: write every entry of the array again,
+ * and mask the slots nobody allocated, whatever the reset left there.
  * Which slot a queue signals is the device's own state, restored as
  * the rest of it: queue i signals slot i.
  */
@@ -144,16 +144,8 @@ static int imsx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	    pci_resource_len(pdev, 0))
 		return -ENODEV;
 
-	/*
-	 * The core masks a slot when it allocates it and when it frees
-	 * it; slots which were never allocated are the driver's. Whatever
-	 * firmware or a previous kernel left in them, mask them all.
-	 */
+	/* The store masks every slot when the table is created */
 	imsx->array.base = imsx->regs + offset;
-	for (i = 0; i < slots; i++)
-		writel(PCI_IMS_ARRAY_CTRL_MASKBIT,
-		       imsx->array.base + i * PCI_IMS_ARRAY_ENTRY_SIZE +
-		       PCI_IMS_ARRAY_CTRL);
 
 	imsx->array.ctrl_mask = IMSX_SLOT_TIMER;
 	imsx->array.ctrl_bits = imsx_ctrl_bits;

@@ -142,7 +142,7 @@ static int poolx_create_ims(struct poolx *poolx)
 	struct pci_dev *pdev = poolx->pdev;
 	struct msi_table_info info;
 	struct msi_table *ims;
-	u32 offset, slots, i;
+	u32 offset, slots;
 	void __iomem *bar2;
 	int ret;
 
@@ -155,12 +155,11 @@ static int poolx_create_ims(struct poolx *poolx)
 	    pci_resource_len(pdev, 2))
 		return -ENODEV;
 
-	/* The slots nobody allocates are the driver's to keep masked */
+	/*
+	 * The store masks every slot when the table is created; where IMS
+	 * is refused, no queue is routed to a slot.
+	 */
 	poolx->array.base = bar2 + offset;
-	for (i = 0; i < slots; i++)
-		writel(PCI_IMS_ARRAY_CTRL_MASKBIT,
-		       poolx->array.base + i * PCI_IMS_ARRAY_ENTRY_SIZE +
-		       PCI_IMS_ARRAY_CTRL);
 
 	ret = pci_ims_array_init_info(&info, "poolx-ims", &poolx->array, slots);
 	if (ret)

@@ -70,23 +70,6 @@ static int idxd_ims_ctrl_bits(struct pci_ims_array *array,
 }
 
 /*
- * Mask every slot of the IMS, whatever a former driver, the firmware or
- * a reset left in it: a slot the table does not own must not fire, and
- * the table writes each slot it allocates in full. Reserved control bits
- * are written as 0, as the IMS array store writes them for an entry.
- */
-static void idxd_ims_mask_all(struct idxd_device *idxd)
-{
-	void __iomem *ctrl = idxd->ims_array.base + PCI_IMS_ARRAY_CTRL;
-	unsigned int i, n = idxd_ims_size(idxd);
-
-	for (i = 0; i < n; i++)
-		iowrite32(PCI_IMS_ARRAY_CTRL_MASKBIT, ctrl + i * PCI_IMS_ARRAY_ENTRY_SIZE);
-	/* Flush the posted writes */
-	ioread32(ctrl);
-}
-
-/*
  * Why the device cannot take its work queue interrupts from IMS, or NULL.
  * An IMS has an entry per work queue: WQCAP.num_wqs has 8 bits, and IMS
  * comes in units of 256 entries.
@@ -129,7 +112,8 @@ void idxd_ims_setup(struct idxd_device *idxd)
 	/*
 	 * Every control bit but the mask is set from the entry's cookie,
 	 * reserved ones to 0, so that nothing a former user of the entry
-	 * or a reset left there survives an allocation or a restore.
+	 * or a reset left there survives an allocation or a restore. The
+	 * core masks the free slots through the store as it creates the table.
 	 */
 	idxd->ims_array.base = idxd->reg_base + idxd->ims_offset;
 	idxd->ims_array.ctrl_mask = IDXD_IMS_CTRL_DRIVER;
@@ -149,7 +133,6 @@ void idxd_ims_setup(struct idxd_device *idxd)
 		return;
 	}
 
-	idxd_ims_mask_all(idxd);
 	idxd->ims_table = table;
 	dev_info(dev, "Work queue interrupts from IMS (%u entries)\n",
 		 idxd_ims_size(idxd));
@@ -176,9 +159,9 @@ void idxd_ims_cleanup(struct idxd_device *idxd)
  *
  * The IMS is device memory which a reset may clear, and unlike the MSI-X
  * table, which the PCI core saves and restores around a function reset,
- * it is the driver's to restore: every slot is masked, then each entry
- * in use gets its message, its PASID permission and its mask again.
- * Nothing to do without IMS.
+ * it is the driver's to restore: the free slots are masked, and each
+ * entry in use gets its message, its PASID permission and its mask
+ * again, under the table's lock. Nothing to do without IMS.
  *
  * Context: Process context, not under &idxd_device.dev_lock; may sleep.
  */
@@ -189,7 +172,6 @@ void idxd_ims_restore(struct idxd_device *idxd)
 	if (!idxd->ims_table)
 		return;
 
-	idxd_ims_mask_all(idxd);
 	WARN_ON_ONCE(msi_table_restore(idxd->ims_table));
 }
 

@@ -11,10 +11,12 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/io.h>
+#include <linux/irqflags.h>
 #include <linux/msi.h>
 #include <linux/msi_table.h>
 #include <linux/pci.h>
 #include <linux/pci-ims.h>
+#include <linux/sched.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
@@ -22,24 +24,28 @@
 
 /*
  * Every write to an array goes through here, where KUnit tests see it
- * when they call the store's callbacks from process context. KUnit's
+ * when they call the store's callbacks with interrupts enabled. KUnit's
  * lookup of the stub takes a spinlock_t, which must not nest in the
- * interrupt descriptor's raw spinlock.
+ * interrupt descriptor's raw spinlock, held with interrupts disabled.
  */
 VISIBLE_IF_KUNIT void pci_ims_array_write(u32 val, void __iomem *addr)
 {
-	if (preemptible())
+	if (!irqs_disabled())
 		KUNIT_STATIC_STUB_REDIRECT(pci_ims_array_write, val, addr);
 	writel(val, addr);
 }
 EXPORT_SYMBOL_IF_KUNIT(pci_ims_array_write);
 
+static void __iomem *pci_ims_array_slot_at(struct pci_ims_array *array,
+					   unsigned int index)
+{
+	return array->base + (size_t)index * PCI_IMS_ARRAY_ENTRY_SIZE;
+}
+
 static void __iomem *pci_ims_array_slot(struct msi_table *table,
 					struct msi_desc *desc)
 {
-	struct pci_ims_array *array = msi_table_drvdata(table);
-
-	return array->base + (size_t)desc->msi_index * PCI_IMS_ARRAY_ENTRY_SIZE;
+	return pci_ims_array_slot_at(msi_table_drvdata(table), desc->msi_index);
 }
 
 /* @ctrl with the device specific control bits of @icookie in place */
@@ -143,6 +149,37 @@ static void pci_ims_array_release_desc(struct msi_table *table,
 				 PCI_IMS_ARRAY_CTRL_MASKBIT);
 }
 
+/*
+ * Free slots are masked as a freed one is, with one read-back for all;
+ * only bits of the driver's need a read of each slot. As for a message,
+ * a device which is not in D0 or is gone is not written:
+ * msi_table_restore() masks the slots when it is back.
+ */
+static void pci_ims_array_mask_free(struct msi_table *table, unsigned int first,
+				    unsigned int last)
+{
+	struct pci_dev *pdev = to_pci_dev(msi_table_dev(table));
+	struct pci_ims_array *array = msi_table_drvdata(table);
+	u32 keep = ~(array->ctrl_mask | PCI_IMS_ARRAY_CTRL_MASKBIT);
+	void __iomem *ctrl;
+	unsigned int i;
+	u32 val = 0;
+
+	if (pdev->current_state != PCI_D0 || pci_dev_is_disconnected(pdev))
+		return;
+
+	for (i = first; i <= last; i++) {
+		ctrl = pci_ims_array_slot_at(array, i) + PCI_IMS_ARRAY_CTRL;
+		if (keep)
+			val = readl(ctrl) & keep;
+		pci_ims_array_write(val | PCI_IMS_ARRAY_CTRL_MASKBIT, ctrl);
+		/* A store may have millions of slots */
+		if (!((i - first + 1) % 1024))
+			cond_resched();
+	}
+	readl(pci_ims_array_slot_at(array, last) + PCI_IMS_ARRAY_CTRL);
+}
+
 /* A new cookie must give control bits before the entry takes it */
 static int pci_ims_array_check_cookie(struct msi_table *table,
 				      struct msi_desc *desc,
@@ -160,6 +197,7 @@ static const struct msi_table_ops pci_ims_array_ops = {
 	.prepare_desc	= pci_ims_array_prepare_desc,
 	.release_desc	= pci_ims_array_release_desc,
 	.check_cookie	= pci_ims_array_check_cookie,
+	.mask_free	= pci_ims_array_mask_free,
 };
 
 /**
@@ -181,12 +219,17 @@ static const struct msi_table_ops pci_ims_array_ops = {
  * read-modify-write: the mask bit by the core, the bits of
  * @array->ctrl_mask by @array->ctrl_bits (set on allocation and on each
  * message write, cleared on free), the others as the driver leaves them.
+ * The slots without an entry are masked, with the bits of
+ * @array->ctrl_mask cleared, when the table is created and by
+ * msi_table_restore(): whatever firmware, a former driver or a reset
+ * left in them, only the slots of entries the driver allocated fire.
  * A cookie which @array->ctrl_bits refuses fails msi_table_alloc() and
  * msi_table_set_cookie(). @array must stay valid while the table exists.
  * The caller may set @info->flags afterwards.
  *
  * As for MSI-X, messages are not written while the device is not in D0
- * or is gone; they are kept in the descriptors. The driver calls
+ * or is gone; they are kept in the descriptors. Nor are free slots
+ * masked then. The driver calls
  * msi_table_restore() each time the device is back in D0 (and after a
  * reset), which writes every entry's message, control bits and mask
  * again.
